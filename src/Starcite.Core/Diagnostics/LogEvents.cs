@@ -1,0 +1,17 @@
+namespace Starcite.Diagnostics;
+
+/// <summary>Event ids of every log message, one range per area (house style §10).</summary>
+internal static class LogEvents
+{
+    // Sessions 1000+
+    public const int EngineStarted = 1000;
+    public const int EngineStopped = 1001;
+    public const int EngineFailed = 1002;
+
+    // Storage 1100+
+    public const int SafetyCommitFailed = 1100;
+    public const int RecoveryCompleted = 1101;
+    public const int CheckpointCompleted = 1102;
+    public const int CheckpointFailed = 1103;
+    public const int SnapshotIgnored = 1104;
+}

@@ -1,0 +1,186 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Starcite.Diagnostics;
+using Starcite.Internal;
+using Starcite.Sessions;
+using Starcite.Storage;
+using Starcite.Storage.Faster;
+
+namespace Starcite;
+
+/// <summary>
+/// The embeddable Starcite engine: durable, ordered, idempotent session logs in one data directory (contract §1-§4).
+/// </summary>
+/// <remarks>
+/// <para>Every method is safe to call concurrently. Appends to one session are decided one at a time; appends to
+/// different sessions run in parallel and share each fsync of the log.</para>
+/// <para>Every outcome the engine reports is durable: an appended or deduplicated event, a conflict's <c>last_seq</c>
+/// and a created session are all on stable storage before the call returns. Readers never see anything else.</para>
+/// <para>Open one engine per data directory with <see cref="StartAsync"/>; dispose it to checkpoint and close.</para>
+/// </remarks>
+public sealed partial class StarciteEngine : IAsyncDisposable
+{
+    private readonly StarciteOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly StarciteMetrics _metrics;
+    private readonly IEventLog _log;
+    private readonly IEventIndex _index;
+    private readonly SessionRegistry _sessions = new();
+    private readonly WriteGate _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Action<SessionHeader, PendingEvent> _indexPublished;
+    private Task _checkpoints = Task.CompletedTask;
+    private long _checkpointedAddress;
+    private Exception? _failure;
+    private int _disposed;
+
+    private StarciteEngine(StarciteOptions options, IEventLog log, IEventIndex index, TimeProvider time, ILoggerFactory loggerFactory, IMeterFactory? meterFactory)
+    {
+        _options = options;
+        _log = log;
+        _index = index;
+        _time = time;
+        _logger = loggerFactory.CreateLogger<StarciteEngine>();
+        _metrics = new StarciteMetrics(meterFactory);
+        _indexPublished = IndexPublished;
+    }
+
+    /// <summary>The options the engine runs with.</summary>
+    public StarciteOptions Options => _options;
+
+    /// <summary>Opens the engine on <see cref="StarciteOptions.DataDirectory"/>, recovering every acknowledged write.</summary>
+    /// <param name="options">Validated options (see <see cref="StarciteOptionsValidator"/>).</param>
+    /// <param name="loggerFactory">Where log messages go; none when null.</param>
+    /// <param name="meterFactory">Where the <c>Starcite</c> meter is created; a private meter when null.</param>
+    /// <param name="timeProvider">The clock for timestamps and timers; the system clock when null.</param>
+    /// <param name="cancellationToken">Cancels recovery.</param>
+    /// <returns>The running engine.</returns>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
+    /// <exception cref="StorageFailedException">The stored data cannot be recovered.</exception>
+    public static async Task<StarciteEngine> StartAsync(
+        StarciteOptions options,
+        ILoggerFactory? loggerFactory = null,
+        IMeterFactory? meterFactory = null,
+        TimeProvider? timeProvider = null,
+        CancellationToken cancellationToken = default)
+    {
+        StarciteOptionsValidator.ThrowIfInvalid(options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        timeProvider ??= TimeProvider.System;
+        var directory = Path.GetFullPath(options.DataDirectory);
+        var storageLogger = loggerFactory.CreateLogger("Starcite.Storage");
+        var log = FasterEventLog.Open(Path.Combine(directory, "log"), options.Storage, timeProvider, storageLogger);
+        FasterEventIndex? index = null;
+        try
+        {
+            index = await FasterEventIndex.OpenAsync(Path.Combine(directory, "index"), options.Storage, cancellationToken).ConfigureAwait(false);
+            var engine = new StarciteEngine(options, log, index, timeProvider, loggerFactory, meterFactory);
+            await engine.RecoverAsync(directory, cancellationToken).ConfigureAwait(false);
+            engine._checkpoints = engine.RunCheckpointsAsync(engine._stopping.Token);
+            return engine;
+        }
+        catch
+        {
+            if (index is not null)
+            {
+                await index.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await log.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Stops accepting requests, waits for in-flight writes, checkpoints, and closes the store.</summary>
+    /// <remarks>Open tails end: their <c>WaitToReadAsync</c> returns false once they have delivered what was durable.</remarks>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _checkpoints.ConfigureAwait(false);
+        try
+        {
+            if (_failure is null)
+            {
+                await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogCheckpointFailed(_logger, ex);
+        }
+        finally
+        {
+            foreach (var session in _sessions.All())
+            {
+                session.Signal.Pulse(); // tails see the engine closed and end
+            }
+
+            await _index.DisposeAsync().ConfigureAwait(false);
+            await _log.DisposeAsync().ConfigureAwait(false);
+            _metrics.Dispose();
+            _gate.Dispose();
+            _stopping.Dispose();
+            LogEngineStopped(_logger, _options.DataDirectory);
+        }
+    }
+
+    private bool IsClosed => Volatile.Read(ref _disposed) == 1;
+
+    private void ThrowIfUnavailable()
+    {
+        if (Volatile.Read(ref _failure) is { } failure)
+        {
+            throw new StorageFailedException("The store failed earlier; reopen the engine to recover.", failure);
+        }
+
+        if (IsClosed)
+        {
+            throw new EngineClosedException();
+        }
+    }
+
+    /// <summary>Enters the write gate, or throws when the engine cannot take writes.</summary>
+    private async ValueTask EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        ThrowIfUnavailable();
+        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        if (IsClosed || _failure is not null)
+        {
+            _gate.Exit();
+            ThrowIfUnavailable();
+        }
+    }
+
+    /// <summary>
+    /// After a failed commit, in-memory state may be ahead of the log: refuse every further write (engine-notes §4.2)
+    /// and wake every waiter so nothing hangs.
+    /// </summary>
+    private void Fail(Exception error)
+    {
+        if (Interlocked.CompareExchange(ref _failure, error, null) is null)
+        {
+            LogEngineFailed(_logger, error);
+            foreach (var session in _sessions.All())
+            {
+                session.Signal.Fail(new StorageFailedException("The store failed; reopen the engine to recover.", error));
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = LogEvents.EngineStarted, EventName = nameof(LogEvents.EngineStarted), Level = LogLevel.Information,
+        Message = "Starcite engine started on {DataDirectory}: {SessionCount} sessions, replayed {ReplayedRecords} records in {RecoveryMilliseconds} ms")]
+    private static partial void LogEngineStarted(ILogger logger, string dataDirectory, int sessionCount, long replayedRecords, long recoveryMilliseconds);
+
+    [LoggerMessage(EventId = LogEvents.EngineStopped, EventName = nameof(LogEvents.EngineStopped), Level = LogLevel.Information, Message = "Starcite engine on {DataDirectory} stopped")]
+    private static partial void LogEngineStopped(ILogger logger, string dataDirectory);
+
+    [LoggerMessage(EventId = LogEvents.EngineFailed, EventName = nameof(LogEvents.EngineFailed), Level = LogLevel.Critical, Message = "The store failed; the engine refuses writes until it is reopened")]
+    private static partial void LogEngineFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,55 @@
+using System.Numerics;
+using Microsoft.Extensions.Options;
+
+namespace Starcite;
+
+/// <summary>Validates <see cref="StarciteOptions"/>: DataAnnotations through the source generator, cross-field rules by hand.</summary>
+[OptionsValidator]
+public sealed partial class StarciteOptionsValidator : IValidateOptions<StarciteOptions>
+{
+    /// <summary>Validates the options and throws <see cref="OptionsValidationException"/> listing every failure.</summary>
+    /// <exception cref="OptionsValidationException">Some option is invalid.</exception>
+    public static void ThrowIfInvalid(StarciteOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var result = new StarciteOptionsValidator().Validate(Options.DefaultName, options);
+        var failures = new List<string>(result.Failed ? result.Failures : []);
+        failures.AddRange(CrossFieldFailures(options));
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(Options.DefaultName, typeof(StarciteOptions), failures);
+        }
+    }
+
+    private static IEnumerable<string> CrossFieldFailures(StarciteOptions options)
+    {
+        var storage = options.Storage;
+        foreach (var (name, value) in new[]
+                 {
+                     ("Storage.PageSize", storage.PageSize), ("Storage.MemorySize", storage.MemorySize),
+                     ("Storage.SegmentSize", storage.SegmentSize), ("Storage.IndexMemorySize", storage.IndexMemorySize),
+                     ("Storage.IndexBuckets", storage.IndexBuckets),
+                 })
+        {
+            if (value <= 0 || !BitOperations.IsPow2(value))
+            {
+                yield return $"{name} must be a power of two, got {value}.";
+            }
+        }
+
+        if (storage.MemorySize < 2 * storage.PageSize)
+        {
+            yield return $"Storage.MemorySize ({storage.MemorySize}) must hold at least two pages of Storage.PageSize ({storage.PageSize}).";
+        }
+
+        if (storage.SegmentSize < storage.PageSize)
+        {
+            yield return $"Storage.SegmentSize ({storage.SegmentSize}) must be at least Storage.PageSize ({storage.PageSize}).";
+        }
+
+        if (options.MaxEventBytes > storage.PageSize / 2)
+        {
+            yield return $"MaxEventBytes ({options.MaxEventBytes}) must be at most half of Storage.PageSize ({storage.PageSize}): an event must fit in one log page.";
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using Starcite.Sessions;
+
+namespace Starcite.Storage.Checkpoints;
+
+/// <summary>Every session's decide state as of one log address: everything before it, nothing after it.</summary>
+internal sealed record SessionSnapshot(long CoveredAddress, IReadOnlyList<SessionState> Sessions);

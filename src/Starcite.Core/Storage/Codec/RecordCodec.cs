@@ -1,0 +1,160 @@
+using System.Text;
+using Starcite.Internal;
+using Starcite.Sessions;
+
+namespace Starcite.Storage.Codec;
+
+/// <summary>
+/// The persisted record format. Every record starts with <see cref="FormatVersion"/> and a <see cref="RecordKind"/>;
+/// integers are little-endian, strings and byte fields are length-prefixed (length -1 = null). The log adds a
+/// per-entry checksum around each record. Golden-byte tests freeze this layout: change it only by adding a version.
+/// </summary>
+/// <remarks>
+/// SessionCreated: version, kind, number, created_at, id, title, metadata, principal flag [tenant_id, id, type].<br/>
+/// EventAppended: version, kind, session number, seq, producer_seq, inserted_at, producer_id, type, actor, source,
+/// idempotency_key, payload, metadata, refs.
+/// </remarks>
+internal static class RecordCodec
+{
+    public const byte FormatVersion = 1;
+
+    private const int LengthPrefix = sizeof(int);
+
+    public static int SizeOf(SessionHeader header) =>
+        2 + (2 * sizeof(long)) + StringSize(header.Id) + StringSize(header.Title) + LengthPrefix + header.Metadata.Length
+        + 1 + (header.CreatorPrincipal is { } p ? StringSize(p.TenantId) + StringSize(p.Id) + 1 : 0);
+
+    public static int Write(SessionHeader header, Span<byte> destination)
+    {
+        var writer = new RecordWriter(destination);
+        writer.Byte(FormatVersion);
+        writer.Byte((byte)RecordKind.SessionCreated);
+        writer.Int64(header.Number);
+        writer.Int64(header.CreatedAtMicros);
+        writer.String(header.Id);
+        writer.String(header.Title);
+        writer.Bytes(header.Metadata);
+        writer.Byte(header.CreatorPrincipal is null ? (byte)0 : (byte)1);
+        if (header.CreatorPrincipal is { } principal)
+        {
+            writer.String(principal.TenantId);
+            writer.String(principal.Id);
+            writer.Byte((byte)principal.Type);
+        }
+
+        return writer.Written;
+    }
+
+    public static int SizeOf(AppendCommand command) =>
+        2 + (4 * sizeof(long)) + StringSize(command.ProducerId) + StringSize(command.Type) + StringSize(command.Actor)
+        + StringSize(command.Source) + StringSize(command.IdempotencyKey)
+        + (3 * LengthPrefix) + command.Payload.Length + command.Metadata.Length + command.Refs.Length;
+
+    public static int Write(long sessionNumber, long seq, AppendCommand command, Span<byte> destination)
+    {
+        var writer = new RecordWriter(destination);
+        writer.Byte(FormatVersion);
+        writer.Byte((byte)RecordKind.EventAppended);
+        writer.Int64(sessionNumber);
+        writer.Int64(seq);
+        writer.Int64(command.ProducerSeq);
+        writer.Int64(command.InsertedAtMicros);
+        writer.String(command.ProducerId);
+        writer.String(command.Type);
+        writer.String(command.Actor);
+        writer.String(command.Source);
+        writer.String(command.IdempotencyKey);
+        writer.Bytes(command.Payload);
+        writer.Bytes(command.Metadata);
+        writer.Bytes(command.Refs);
+        return writer.Written;
+    }
+
+    /// <exception cref="CorruptRecordException">Unknown version or kind.</exception>
+    public static RecordKind ReadKind(ReadOnlySpan<byte> record)
+    {
+        if (record.Length < 2)
+        {
+            throw new CorruptRecordException($"A record of {record.Length} bytes is too short.");
+        }
+
+        if (record[0] != FormatVersion)
+        {
+            throw new CorruptRecordException($"Unknown record format version {record[0]}.");
+        }
+
+        var kind = (RecordKind)record[1];
+        return kind is RecordKind.SessionCreated or RecordKind.EventAppended
+            ? kind
+            : throw new CorruptRecordException($"Unknown record kind {record[1]}.");
+    }
+
+    public static SessionHeader ReadSessionCreated(ReadOnlySpan<byte> record)
+    {
+        var reader = Start(record, RecordKind.SessionCreated);
+        var number = reader.Int64();
+        var createdAt = reader.Int64();
+        var id = reader.RequiredString();
+        var title = reader.String();
+        var metadata = reader.Bytes();
+        Principal? principal = null;
+        if (reader.Byte() == 1)
+        {
+            principal = new Principal(reader.RequiredString(), reader.RequiredString(), (PrincipalType)reader.Byte());
+        }
+
+        End(ref reader);
+        return new SessionHeader(number, id, title, metadata, principal, createdAt);
+    }
+
+    /// <summary>Reads only what recovery and the index need, without copying the JSON fields.</summary>
+    public static EventRecordHeader ReadEventHeader(ReadOnlySpan<byte> record)
+    {
+        var reader = Start(record, RecordKind.EventAppended);
+        return new EventRecordHeader(reader.Int64(), reader.Int64(), reader.Int64(), reader.Int64(), reader.RequiredString());
+    }
+
+    public static SessionEvent ReadEvent(ReadOnlySpan<byte> record, string sessionId)
+    {
+        var reader = Start(record, RecordKind.EventAppended);
+        _ = reader.Int64(); // session number: the caller looked the record up by it
+        var seq = reader.Int64();
+        var producerSeq = reader.Int64();
+        var insertedAt = reader.Int64();
+        var producerId = reader.RequiredString();
+        var type = reader.RequiredString();
+        var actor = reader.RequiredString();
+        var source = reader.String();
+        var idempotencyKey = reader.String();
+        var payload = reader.Bytes();
+        var metadata = reader.Bytes();
+        var refs = reader.Bytes();
+        End(ref reader);
+        return new SessionEvent(sessionId, seq, type, payload, actor, producerId, producerSeq, source, metadata, refs,
+            idempotencyKey, UnixMicros.ToDateTimeOffset(insertedAt));
+    }
+
+    private static RecordReader Start(ReadOnlySpan<byte> record, RecordKind expected)
+    {
+        var kind = ReadKind(record);
+        if (kind != expected)
+        {
+            throw new CorruptRecordException($"Expected a {expected} record, found {kind}.");
+        }
+
+        var reader = new RecordReader(record);
+        reader.Byte();
+        reader.Byte();
+        return reader;
+    }
+
+    private static void End(ref RecordReader reader)
+    {
+        if (!reader.AtEnd)
+        {
+            throw new CorruptRecordException("The record has trailing bytes.");
+        }
+    }
+
+    private static int StringSize(string? value) => LengthPrefix + (value is null ? 0 : Encoding.UTF8.GetByteCount(value));
+}

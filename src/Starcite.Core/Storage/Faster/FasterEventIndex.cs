@@ -1,0 +1,136 @@
+using Session = FASTER.core.ClientSession<Starcite.Storage.IndexKey, long, long, long, FASTER.core.Empty, Starcite.Storage.Faster.FasterEventIndex.IndexFunctions>;
+using System.Collections.Concurrent;
+using FASTER.core;
+
+namespace Starcite.Storage.Faster;
+
+/// <summary>
+/// The event index on FASTER's <see cref="FasterKV{Key, Value}"/>: (session, producer, seq) → log address, 40 bytes a
+/// key on its own hybrid log, with only <see cref="StorageOptions.IndexMemorySize"/> of it in memory. It persists only
+/// through checkpoints (engine-notes §2.5), each of which records the log address it covers in the commit cookie.
+/// </summary>
+internal sealed class FasterEventIndex : IEventIndex
+{
+    private const int MaxPooledSessions = 64;
+
+    private readonly FasterKV<IndexKey, long> _store;
+    private readonly IDevice _device;
+    private readonly ConcurrentBag<Session> _sessions = [];
+
+    private FasterEventIndex(FasterKV<IndexKey, long> store, IDevice device, long coveredAddress)
+    {
+        _store = store;
+        _device = device;
+        CoveredAddress = coveredAddress;
+    }
+
+    public long CoveredAddress { get; }
+
+    /// <summary>Opens the index in <paramref name="directory"/>, recovering its latest checkpoint when there is one.</summary>
+    public static async Task<FasterEventIndex> OpenAsync(string directory, StorageOptions options, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var checkpoints = Path.Combine(directory, "checkpoints");
+        var device = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        FasterKV<IndexKey, long>? store = null;
+        try
+        {
+            store = new FasterKV<IndexKey, long>(new FasterKVSettings<IndexKey, long>
+            {
+                LogDevice = device,
+                IndexSize = options.IndexBuckets * 64, // FASTER takes the hash table size in bytes: 64 per bucket
+                PageSize = Math.Min(options.IndexMemorySize / 4, 1L << 22),
+                MemorySize = options.IndexMemorySize,
+                SegmentSize = 1L << 28,
+                MutableFraction = 0.9,
+                EqualityComparer = IndexKeyComparer.Instance,
+                CheckpointDir = checkpoints,
+                RemoveOutdatedCheckpoints = true,
+                TryRecoverLatest = false,
+            });
+            var covered = 0L;
+            if (Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any())
+            {
+                await store.RecoverAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+                covered = BitConverter.ToInt64(store.RecoveredCommitCookie);
+            }
+
+            return new FasterEventIndex(store, device, covered);
+        }
+        catch
+        {
+            store?.Dispose();
+            device.Dispose();
+            throw;
+        }
+    }
+
+    public void Upsert(IndexKey key, long address)
+    {
+        var session = Rent();
+        try
+        {
+            if (session.Upsert(ref key, ref address).IsPending)
+            {
+                session.CompletePending(wait: true);
+            }
+        }
+        finally
+        {
+            Return(session);
+        }
+    }
+
+    public async ValueTask<long> TryGetAsync(IndexKey key, CancellationToken cancellationToken)
+    {
+        var session = Rent();
+        try
+        {
+            // Reads of keys in memory complete synchronously; older keys are read from the index's log file.
+            var (status, address) = (await session.ReadAsync(ref key, token: cancellationToken).ConfigureAwait(false)).Complete();
+            return status.Found ? address : -1;
+        }
+        finally
+        {
+            Return(session);
+        }
+    }
+
+    public async Task CheckpointAsync(long coveredAddress, CancellationToken cancellationToken)
+    {
+        _store.CommitCookie = BitConverter.GetBytes(coveredAddress);
+        var (success, _) = await _store.TakeFullCheckpointAsync(CheckpointType.FoldOver, cancellationToken).ConfigureAwait(false);
+        if (!success)
+        {
+            throw new IOException("The index checkpoint did not complete.");
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        while (_sessions.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+
+        _store.Dispose();
+        _device.Dispose(); // FasterKV does not dispose its log device
+        return ValueTask.CompletedTask;
+    }
+
+    private Session Rent() => _sessions.TryTake(out var session) ? session : _store.For(new IndexFunctions()).NewSession<IndexFunctions>();
+
+    private void Return(Session session)
+    {
+        if (_sessions.Count < MaxPooledSessions)
+        {
+            _sessions.Add(session);
+        }
+        else
+        {
+            session.Dispose();
+        }
+    }
+
+    internal sealed class IndexFunctions : SimpleFunctions<IndexKey, long>;
+}

@@ -1,0 +1,35 @@
+namespace Starcite.Storage;
+
+/// <summary>
+/// The durable, append-only record log (the storage port of the write path). Addresses grow with every record; a
+/// record is durable once <see cref="WaitForCommitAsync"/> for its address returns. Tests wrap it to inject faults.
+/// </summary>
+internal interface IEventLog : IAsyncDisposable
+{
+    /// <summary>The address of the first record still stored.</summary>
+    long BeginAddress { get; }
+
+    /// <summary>The address the next record will get.</summary>
+    long TailAddress { get; }
+
+    /// <summary>Every record below this address is durable.</summary>
+    long CommittedUntilAddress { get; }
+
+    /// <summary>Adds a record without waiting, or returns false when the in-memory buffer is full (then <see cref="WaitForRoomAsync"/>).</summary>
+    /// <remarks>The bytes are copied; the caller keeps ownership of <paramref name="record"/>.</remarks>
+    bool TryAppend(ReadOnlySpan<byte> record, out long address);
+
+    /// <summary>Waits until appending is likely to succeed again.</summary>
+    ValueTask WaitForRoomAsync(CancellationToken cancellationToken);
+
+    /// <summary>Returns once the record at <paramref name="address"/> (and everything before it) is durable.</summary>
+    /// <exception cref="StorageFailedException">The commit failed.</exception>
+    ValueTask WaitForCommitAsync(long address, CancellationToken cancellationToken);
+
+    /// <summary>Reads one durable record.</summary>
+    /// <exception cref="StorageFailedException">The record cannot be read.</exception>
+    ValueTask<byte[]> ReadAsync(long address, CancellationToken cancellationToken);
+
+    /// <summary>Durable records from <paramref name="fromAddress"/> to the committed end, in order (for recovery and scans).</summary>
+    IEnumerable<LogRecord> ReadCommitted(long fromAddress, long untilAddress);
+}
