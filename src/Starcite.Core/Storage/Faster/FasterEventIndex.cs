@@ -1,6 +1,6 @@
-using Session = FASTER.core.ClientSession<Starcite.Storage.IndexKey, long, long, long, FASTER.core.Empty, Starcite.Storage.Faster.FasterEventIndex.IndexFunctions>;
 using System.Collections.Concurrent;
 using FASTER.core;
+using Session = FASTER.core.ClientSession<Starcite.Storage.IndexKey, long, long, long, FASTER.core.Empty, Starcite.Storage.Faster.FasterEventIndex.IndexFunctions>;
 
 namespace Starcite.Storage.Faster;
 
