@@ -15,7 +15,8 @@ internal sealed class FasterEventIndex : IEventIndex
 
     private readonly FasterKV<IndexKey, long> _store;
     private readonly IDevice _device;
-    private readonly ConcurrentBag<Session> _sessions = [];
+    private readonly ConcurrentQueue<Session> _sessions = new();
+    private int _pooled;
 
     private FasterEventIndex(FasterKV<IndexKey, long> store, IDevice device, long coveredAddress)
     {
@@ -108,7 +109,7 @@ internal sealed class FasterEventIndex : IEventIndex
 
     public ValueTask DisposeAsync()
     {
-        while (_sessions.TryTake(out var session))
+        while (_sessions.TryDequeue(out var session))
         {
             session.Dispose();
         }
@@ -118,16 +119,28 @@ internal sealed class FasterEventIndex : IEventIndex
         return ValueTask.CompletedTask;
     }
 
-    private Session Rent() => _sessions.TryTake(out var session) ? session : _store.For(new IndexFunctions()).NewSession<IndexFunctions>();
+    // FASTER sessions are single-threaded but may move between threads between operations: a pool hands each
+    // operation one. (ConcurrentBag.Count would lock the whole bag on every return, hence the explicit counter.)
+    private Session Rent()
+    {
+        if (_sessions.TryDequeue(out var session))
+        {
+            Interlocked.Decrement(ref _pooled);
+            return session;
+        }
+
+        return _store.For(new IndexFunctions()).NewSession<IndexFunctions>();
+    }
 
     private void Return(Session session)
     {
-        if (_sessions.Count < MaxPooledSessions)
+        if (Interlocked.Increment(ref _pooled) <= MaxPooledSessions)
         {
-            _sessions.Add(session);
+            _sessions.Enqueue(session);
         }
         else
         {
+            Interlocked.Decrement(ref _pooled);
             session.Dispose();
         }
     }

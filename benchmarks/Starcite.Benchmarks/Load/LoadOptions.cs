@@ -1,0 +1,21 @@
+namespace Starcite.Benchmarks.Load;
+
+/// <summary>Command-line settings of the load mode: <c>--writers 64 --sessions 1000 --payload 1024 --seconds 10</c>.</summary>
+internal sealed record LoadOptions(int Writers, int Sessions, int PayloadBytes, int Seconds, int Events, int Rounds, string? Directory)
+{
+    public static LoadOptions Parse(string[] args)
+    {
+        int Int(string name, int fallback)
+        {
+            var at = Array.IndexOf(args, "--" + name);
+            return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : fallback;
+        }
+
+        var dirAt = Array.IndexOf(args, "--dir");
+        return new LoadOptions(Int("writers", 1), Int("sessions", 1), Int("payload", 1024), Int("seconds", 10), Int("events", 100_000),
+            Int("rounds", 3), dirAt >= 0 ? args[dirAt + 1] : null);
+    }
+
+    public string DataDirectory(string name) =>
+        Path.Combine(Directory ?? Path.Combine(Path.GetTempPath(), "starcite-load"), $"{name}-{Guid.NewGuid():N}");
+}

@@ -1,0 +1,24 @@
+using BenchmarkDotNet.Running;
+using Starcite.Benchmarks.Load;
+
+// `load append|read [--writers N --sessions N --payload BYTES --seconds N --events N --rounds N]` runs the load mode;
+// anything else goes to BenchmarkDotNet (for example `--filter '*Append*'`).
+if (args.Length > 0 && args[0] == "load")
+{
+    var options = LoadOptions.Parse(args);
+    switch (args.ElementAtOrDefault(1))
+    {
+        case "append":
+            await AppendLoad.RunAsync(options);
+            return 0;
+        case "read":
+            await ReadLoad.RunAsync(options);
+            return 0;
+        default:
+            Console.Error.WriteLine("usage: load append|read [--writers N] [--sessions N] [--payload BYTES] [--seconds N] [--events N] [--rounds N] [--dir PATH]");
+            return 2;
+    }
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
