@@ -102,7 +102,7 @@ public sealed partial class StarciteEngine
                 }
 
                 var producer = state.Apply(decision.Seq, command.ProducerId, command.ProducerSeq, command.InsertedAtMicros, address);
-                runtime.AddPending(new PendingEvent(address, producer.Number, ToEvent(state.Header.Id, decision.Seq, command)));
+                runtime.AddPending(new PendingEvent(new LogPosition(address, written), producer.Number, ToEvent(state.Header.Id, decision.Seq, command)));
                 return new DecideStep(NextStep.Commit, new AppendResult(AppendStatus.Appended, decision.Seq, decision.Seq), address);
             }
             finally
@@ -129,15 +129,15 @@ public sealed partial class StarciteEngine
 
         // The producer's latest event, and therefore every earlier one, must be durable and indexed first.
         await runtime.WaitForCommittedAsync(producerLastSeq, cancellationToken).ConfigureAwait(false);
-        var address = command.ProducerSeq == lastProducerSeq
-            ? producerLastAddress
+        var position = command.ProducerSeq == lastProducerSeq
+            ? new LogPosition(producerLastAddress, 0)
             : await _index.TryGetAsync(IndexKey.ForProducer(runtime.Header.Number, producerNumber, command.ProducerSeq), cancellationToken).ConfigureAwait(false);
-        if (address < 0)
+        if (!position.Exists)
         {
             throw new StorageFailedException($"Session {runtime.Header.Id}: the index has no entry for producer {command.ProducerId} seq {command.ProducerSeq}.");
         }
 
-        return await ReadEventAtAsync(runtime, address, cancellationToken).ConfigureAwait(false);
+        return await ReadEventAtAsync(runtime, position, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask CommitAsync(long address)
@@ -155,8 +155,8 @@ public sealed partial class StarciteEngine
 
     private void IndexPublished(SessionHeader header, PendingEvent published)
     {
-        _index.Upsert(IndexKey.ForSeq(header.Number, published.Event.Seq), published.Address);
-        _index.Upsert(IndexKey.ForProducer(header.Number, published.ProducerNumber, published.Event.ProducerSeq), published.Address);
+        _index.Upsert(IndexKey.ForSeq(header.Number, published.Event.Seq), published.Position);
+        _index.Upsert(IndexKey.ForProducer(header.Number, published.ProducerNumber, published.Event.ProducerSeq), published.Position);
     }
 
     private AppendResult Record(long started, AppendResult result)

@@ -50,6 +50,10 @@ public sealed partial class StarciteEngine
         return new SessionTail(this, runtime, cursor);
     }
 
+    private const int MaxReadsInFlight = 64;
+    private const int MinScanEvents = 16;
+    private const int MaxScanOverhead = 4;
+
     internal int TailRecentCapacity => _options.Tail.RecentEventsPerSession;
 
     internal int ReadBatchSize => _options.Tail.ReadBatchSize;
@@ -59,46 +63,116 @@ public sealed partial class StarciteEngine
     internal Diagnostics.StarciteMetrics Metrics => _metrics;
 
     /// <summary>Reads up to <paramref name="count"/> durable events after <paramref name="afterSeq"/>: from memory when held, else from storage.</summary>
+    /// <remarks>Storage reads of a batch are issued together, up to <see cref="MaxReadsInFlight"/> at a time: a read is one
+    /// pread from the page cache, and many in flight cost little more than one.</remarks>
     internal async ValueTask<List<SessionEvent>> ReadRangeAsync(SessionRuntime runtime, long afterSeq, int count, CancellationToken cancellationToken)
     {
-        var events = new List<SessionEvent>(Math.Max(count, 0));
+        var events = new SessionEvent[Math.Max(count, 0)];
+        var missing = new List<int>();
         var recent = runtime.Recent;
-        var fromMemory = 0;
-        for (var seq = afterSeq + 1; seq <= afterSeq + count; seq++)
+        for (var i = 0; i < events.Length; i++)
         {
-            if (recent?.Get(seq) is { } held)
+            if (recent?.Get(afterSeq + 1 + i) is { } held)
             {
-                events.Add(held);
-                fromMemory++;
+                events[i] = held;
+            }
+            else
+            {
+                missing.Add(i);
+            }
+        }
+
+        if (missing.Count == events.Length && events.Length >= MinScanEvents)
+        {
+            await ScanRangeAsync(runtime, afterSeq, events, missing, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var chunk = 0; chunk < missing.Count; chunk += MaxReadsInFlight)
+        {
+            var slots = missing.GetRange(chunk, Math.Min(MaxReadsInFlight, missing.Count - chunk));
+            var reads = new ValueTask<SessionEvent>[slots.Count];
+            for (var j = 0; j < slots.Count; j++)
+            {
+                var position = await _index.TryGetAsync(IndexKey.ForSeq(runtime.Header.Number, afterSeq + 1 + slots[j]), cancellationToken).ConfigureAwait(false);
+                if (!position.Exists)
+                {
+                    throw new StorageFailedException($"Session {runtime.Header.Id}: the index has no entry for seq {afterSeq + 1 + slots[j]}.");
+                }
+
+#pragma warning disable CA2012 // stored to run reads concurrently; each is awaited exactly once below
+                reads[j] = ReadEventAtAsync(runtime, position, cancellationToken);
+#pragma warning restore CA2012
+            }
+
+            for (var j = 0; j < slots.Count; j++)
+            {
+                var stored = await reads[j].ConfigureAwait(false);
+                if (stored.Seq != afterSeq + 1 + slots[j])
+                {
+                    throw new StorageFailedException($"Session {runtime.Header.Id}: seq {afterSeq + 1 + slots[j]} points at a record of seq {stored.Seq}.");
+                }
+
+                events[slots[j]] = stored;
+            }
+        }
+
+        _metrics.OnDelivered(events.Length - missing.Count, fromMemory: true);
+        _metrics.OnDelivered(missing.Count, fromMemory: false);
+        return [.. events];
+    }
+
+    /// <summary>
+    /// Reads a whole range with one sequential log scan when the session's records lie close together (the usual case:
+    /// a session's events are written in bursts), skipping other sessions' records by their header. Fills what it
+    /// finds and removes those slots from <paramref name="missing"/>; point reads pick up anything left.
+    /// </summary>
+    private async ValueTask ScanRangeAsync(SessionRuntime runtime, long afterSeq, SessionEvent[] events, List<int> missing, CancellationToken cancellationToken)
+    {
+        var session = runtime.Header.Number;
+        var first = await _index.TryGetAsync(IndexKey.ForSeq(session, afterSeq + 1), cancellationToken).ConfigureAwait(false);
+        var last = await _index.TryGetAsync(IndexKey.ForSeq(session, afterSeq + events.Length), cancellationToken).ConfigureAwait(false);
+        if (!first.Exists || !last.Exists || last.Address < first.Address)
+        {
+            return;
+        }
+
+        // Scan only when at least one byte in MaxScanOverhead belongs to this session (estimated from the two ends).
+        var wanted = (long)events.Length * ((first.Length + last.Length) / 2);
+        var spanned = last.Address + last.Length - first.Address;
+        if (spanned > wanted * MaxScanOverhead)
+        {
+            return;
+        }
+
+        foreach (var record in _log.ReadCommitted(first, last))
+        {
+            if (RecordCodec.PeekEventSession(record.Bytes) != session)
+            {
                 continue;
             }
 
-            var address = await _index.TryGetAsync(IndexKey.ForSeq(runtime.Header.Number, seq), cancellationToken).ConfigureAwait(false);
-            if (address < 0)
+            var stored = DecodeEvent(runtime, record.Bytes, record.Address);
+            var slot = stored.Seq - afterSeq - 1;
+            if (slot >= 0 && slot < events.Length)
             {
-                throw new StorageFailedException($"Session {runtime.Header.Id}: the index has no entry for seq {seq}.");
+                events[slot] = stored;
             }
-
-            var stored = await ReadEventAtAsync(runtime, address, cancellationToken).ConfigureAwait(false);
-            if (stored.Seq != seq)
-            {
-                throw new StorageFailedException($"Session {runtime.Header.Id}: seq {seq} points at a record of seq {stored.Seq}.");
-            }
-
-            events.Add(stored);
         }
 
-        _metrics.OnDelivered(fromMemory, fromMemory: true);
-        _metrics.OnDelivered(events.Count - fromMemory, fromMemory: false);
-        return events;
+        missing.RemoveAll(slot => events[slot] is not null);
     }
 
-    private async ValueTask<SessionEvent> ReadEventAtAsync(SessionRuntime runtime, long address, CancellationToken cancellationToken)
+    private async ValueTask<SessionEvent> ReadEventAtAsync(SessionRuntime runtime, LogPosition position, CancellationToken cancellationToken)
     {
-        var bytes = await _log.ReadAsync(address, cancellationToken).ConfigureAwait(false);
+        var bytes = await _log.ReadAsync(position.Address, position.Length, cancellationToken).ConfigureAwait(false);
+        return DecodeEvent(runtime, bytes, position.Address);
+    }
+
+    private static SessionEvent DecodeEvent(SessionRuntime runtime, byte[] record, long address)
+    {
         try
         {
-            return RecordCodec.ReadEvent(bytes, runtime.Header.Id);
+            return RecordCodec.ReadEvent(record, runtime.Header.Id);
         }
         catch (CorruptRecordException ex)
         {

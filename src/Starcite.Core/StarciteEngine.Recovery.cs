@@ -78,8 +78,9 @@ public sealed partial class StarciteEngine
                 }
 
                 var producer = state.Producers[header.ProducerId];
-                _index.Upsert(IndexKey.ForSeq(header.SessionNumber, header.Seq), record.Address);
-                _index.Upsert(IndexKey.ForProducer(header.SessionNumber, producer.Number, header.ProducerSeq), record.Address);
+                var position = new LogPosition(record.Address, record.Bytes.Length);
+                _index.Upsert(IndexKey.ForSeq(header.SessionNumber, header.Seq), position);
+                _index.Upsert(IndexKey.ForProducer(header.SessionNumber, producer.Number, header.ProducerSeq), position);
                 break;
         }
     }

@@ -55,7 +55,7 @@ internal sealed class SessionRuntime
         lock (SyncRoot)
         {
             var recent = _recent;
-            while (_pending.TryPeek(out var next) && next.Address < committedUntilAddress)
+            while (_pending.TryPeek(out var next) && next.Position.Address < committedUntilAddress)
             {
                 _pending.Dequeue();
                 index(Header, next);

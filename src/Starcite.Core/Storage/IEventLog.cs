@@ -26,10 +26,13 @@ internal interface IEventLog : IAsyncDisposable
     /// <exception cref="StorageFailedException">The commit failed.</exception>
     ValueTask WaitForCommitAsync(long address, CancellationToken cancellationToken);
 
-    /// <summary>Reads one durable record.</summary>
+    /// <summary>Reads one durable record; <paramref name="length"/> is its length when known (one I/O instead of two), else 0.</summary>
     /// <exception cref="StorageFailedException">The record cannot be read.</exception>
-    ValueTask<byte[]> ReadAsync(long address, CancellationToken cancellationToken);
+    ValueTask<byte[]> ReadAsync(long address, int length, CancellationToken cancellationToken);
 
-    /// <summary>Durable records from <paramref name="fromAddress"/> to the committed end, in order (for recovery and scans).</summary>
+    /// <summary>Durable records that start at or after <paramref name="fromAddress"/> and before <paramref name="untilAddress"/>, in order.</summary>
     IEnumerable<LogRecord> ReadCommitted(long fromAddress, long untilAddress);
+
+    /// <summary>Durable records from <paramref name="first"/> through <paramref name="last"/> inclusive, in order.</summary>
+    IEnumerable<LogRecord> ReadCommitted(LogPosition first, LogPosition last);
 }

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using FASTER.core;
-using Session = FASTER.core.ClientSession<Starcite.Storage.IndexKey, long, long, long, FASTER.core.Empty, Starcite.Storage.Faster.FasterEventIndex.IndexFunctions>;
+using Session = FASTER.core.ClientSession<Starcite.Storage.IndexKey, Starcite.Storage.LogPosition, Starcite.Storage.LogPosition, Starcite.Storage.LogPosition, FASTER.core.Empty, Starcite.Storage.Faster.FasterEventIndex.IndexFunctions>;
 
 namespace Starcite.Storage.Faster;
 
 /// <summary>
-/// The event index on FASTER's <see cref="FasterKV{Key, Value}"/>: (session, producer, seq) → log address, 40 bytes a
+/// The event index on FASTER's <see cref="FasterKV{Key, Value}"/>: (session, producer, seq) → log position, 48 bytes a
 /// key on its own hybrid log, with only <see cref="StorageOptions.IndexMemorySize"/> of it in memory. It persists only
 /// through checkpoints (engine-notes §2.5), each of which records the log address it covers in the commit cookie.
 /// </summary>
@@ -13,12 +13,12 @@ internal sealed class FasterEventIndex : IEventIndex
 {
     private const int MaxPooledSessions = 64;
 
-    private readonly FasterKV<IndexKey, long> _store;
+    private readonly FasterKV<IndexKey, LogPosition> _store;
     private readonly IDevice _device;
     private readonly ConcurrentQueue<Session> _sessions = new();
     private int _pooled;
 
-    private FasterEventIndex(FasterKV<IndexKey, long> store, IDevice device, long coveredAddress)
+    private FasterEventIndex(FasterKV<IndexKey, LogPosition> store, IDevice device, long coveredAddress)
     {
         _store = store;
         _device = device;
@@ -33,10 +33,10 @@ internal sealed class FasterEventIndex : IEventIndex
         Directory.CreateDirectory(directory);
         var checkpoints = Path.Combine(directory, "checkpoints");
         var device = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
-        FasterKV<IndexKey, long>? store = null;
+        FasterKV<IndexKey, LogPosition>? store = null;
         try
         {
-            store = new FasterKV<IndexKey, long>(new FasterKVSettings<IndexKey, long>
+            store = new FasterKV<IndexKey, LogPosition>(new FasterKVSettings<IndexKey, LogPosition>
             {
                 LogDevice = device,
                 IndexSize = options.IndexBuckets * 64, // FASTER takes the hash table size in bytes: 64 per bucket
@@ -66,12 +66,12 @@ internal sealed class FasterEventIndex : IEventIndex
         }
     }
 
-    public void Upsert(IndexKey key, long address)
+    public void Upsert(IndexKey key, LogPosition position)
     {
         var session = Rent();
         try
         {
-            if (session.Upsert(ref key, ref address).IsPending)
+            if (session.Upsert(ref key, ref position).IsPending)
             {
                 session.CompletePending(wait: true);
             }
@@ -82,14 +82,14 @@ internal sealed class FasterEventIndex : IEventIndex
         }
     }
 
-    public async ValueTask<long> TryGetAsync(IndexKey key, CancellationToken cancellationToken)
+    public async ValueTask<LogPosition> TryGetAsync(IndexKey key, CancellationToken cancellationToken)
     {
         var session = Rent();
         try
         {
             // Reads of keys in memory complete synchronously; older keys are read from the index's log file.
-            var (status, address) = (await session.ReadAsync(ref key, token: cancellationToken).ConfigureAwait(false)).Complete();
-            return status.Found ? address : -1;
+            var (status, position) = (await session.ReadAsync(ref key, token: cancellationToken).ConfigureAwait(false)).Complete();
+            return status.Found ? position : LogPosition.None;
         }
         finally
         {
@@ -145,5 +145,5 @@ internal sealed class FasterEventIndex : IEventIndex
         }
     }
 
-    internal sealed class IndexFunctions : SimpleFunctions<IndexKey, long>;
+    internal sealed class IndexFunctions : SimpleFunctions<IndexKey, LogPosition>;
 }

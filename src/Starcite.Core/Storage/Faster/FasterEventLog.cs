@@ -13,6 +13,7 @@ namespace Starcite.Storage.Faster;
 internal sealed partial class FasterEventLog : IEventLog
 {
     private const int FastCommitThrottle = 1000;
+    private const int EntryHeaderBytes = 12; // 4-byte length + 8-byte checksum with LogChecksumType.PerEntry
 
     private readonly FasterLog _log;
     private readonly DeviceLogCommitCheckpointManager _commitManager;
@@ -98,9 +99,18 @@ internal sealed partial class FasterEventLog : IEventLog
         }
     }
 
-    public async ValueTask<byte[]> ReadAsync(long address, CancellationToken cancellationToken)
+    public async ValueTask<byte[]> ReadAsync(long address, int length, CancellationToken cancellationToken)
     {
-        var (bytes, length) = await _log.ReadAsync(address, token: cancellationToken).ConfigureAwait(false);
+        byte[] bytes;
+        try
+        {
+            (bytes, length) = await _log.ReadAsync(address, length, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new StorageFailedException($"The record at log address {address} cannot be read.", ex);
+        }
+
         if (bytes is null || length <= 0)
         {
             throw new StorageFailedException($"No record at log address {address}.");
@@ -111,12 +121,15 @@ internal sealed partial class FasterEventLog : IEventLog
 
     public IEnumerable<LogRecord> ReadCommitted(long fromAddress, long untilAddress)
     {
-        using var iterator = _log.Scan(fromAddress, untilAddress);
+        using var iterator = _log.Scan(fromAddress, untilAddress, scanBufferingMode: ScanBufferingMode.SinglePageBuffering);
         while (iterator.GetNext(out byte[] entry, out var length, out var current, out var next))
         {
             yield return new LogRecord(current, entry.Length == length ? entry : entry[..length], next);
         }
     }
+
+    public IEnumerable<LogRecord> ReadCommitted(LogPosition first, LogPosition last) =>
+        ReadCommitted(first.Address, last.Address + EntrySize(last.Length));
 
     public async ValueTask DisposeAsync()
     {
@@ -159,6 +172,12 @@ internal sealed partial class FasterEventLog : IEventLog
             LogSafetyCommitFailed(_logger, ex);
         }
     }
+
+    /// <summary>
+    /// The bytes an entry takes in the log: FASTER's header (length and checksum) plus the record padded to 4 bytes. A
+    /// scan must end at an entry boundary: an end inside an entry makes the iterator fail its checksum.
+    /// </summary>
+    private static long EntrySize(int recordLength) => EntryHeaderBytes + ((recordLength + 3) & ~3);
 
     private static int Bits(long powerOfTwo) => BitOperations.Log2((ulong)powerOfTwo);
 
