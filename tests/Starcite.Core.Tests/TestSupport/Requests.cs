@@ -28,8 +28,19 @@ public static class Requests
             ProducerSeq = producerSeq,
             ExpectedSeq = expectedSeq,
             Source = source,
-            Metadata = metadata is null ? null : Engines.Utf8(metadata),
-            Refs = refs is null ? null : Engines.Utf8(refs),
+            Metadata = Optional(metadata),
+            Refs = Optional(refs),
             IdempotencyKey = idempotencyKey,
         };
+
+    // Not a conditional expression: its null would convert to an empty (present) ReadOnlyMemory through byte[].
+    private static ReadOnlyMemory<byte>? Optional(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        return Engines.Utf8(json);
+    }
 }
