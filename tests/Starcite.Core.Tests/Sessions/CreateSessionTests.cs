@@ -113,6 +113,23 @@ public sealed partial class CreateSessionTests
     }
 
     [Fact]
+    public async Task CreateSessionAsync_SameIdConcurrently_CreatesExactlyOnce()
+    {
+        using var dir = new TempDirectory();
+        var ct = TestContext.Current.CancellationToken;
+        await using var engine = await Engines.StartAsync(dir.Path);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(
+            async () => await engine.CreateSessionAsync(new CreateSessionRequest { Id = "ses_race", Title = $"t{i}" }, ct),
+            ct)));
+
+        var winner = Assert.Single(results, r => r.Created);
+        Assert.All(results, r => Assert.Equal(winner.Session, r.Session, SessionInfoComparer.Instance));
+        Assert.Equal(winner.Session.Title, (await engine.GetSessionAsync("ses_race", ct))!.Title);
+        Assert.Single((await engine.ListSessionsAsync(new SessionQuery(), ct)).Sessions);
+    }
+
+    [Fact]
     public async Task GetSessionAsync_MissingId_ReturnsNull()
     {
         using var dir = new TempDirectory();
