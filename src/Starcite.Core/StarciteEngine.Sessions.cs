@@ -20,8 +20,8 @@ public sealed partial class StarciteEngine
         ArgumentNullException.ThrowIfNull(request);
         var id = request.Id ?? SessionIds.Generate();
         SessionIds.ThrowIfInvalid(id);
-        var title = TextRules.Optional(request.Title, "title", "invalid_event", TextRules.MaxTitleLength);
-        var metadata = request.Metadata is { } json ? JsonObjects.Normalize(json.Span, "metadata", "invalid_metadata", allowNull: true) : JsonObjects.Empty;
+        var title = request.Title is { Length: 0 } ? string.Empty : TextRules.Optional(request.Title, "title", "invalid_event", TextRules.MaxTitleLength);
+        var metadata = request.Metadata is { IsEmpty: false } json ? JsonObjects.Normalize(json.Span, "metadata", "invalid_metadata", allowNull: true) : JsonObjects.Empty;
         var principal = request.CreatorPrincipal is { } p ? ValidatePrincipal(p) : null;
 
         await EnterWriteAsync(cancellationToken).ConfigureAwait(false);

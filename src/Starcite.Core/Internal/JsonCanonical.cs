@@ -1,11 +1,10 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Starcite.Internal;
 
 /// <summary>
 /// Compares JSON values by meaning, for dedupe (contract §3.2): object keys in any order, numbers by numeric value
-/// (1, 1.0 and 1e0 are equal), never a number equal to a string.
+/// exactly (1, 1.0 and 1e0 are equal; so are 1e400 and 10e399), never a number equal to a string.
 /// </summary>
 internal static class JsonCanonical
 {
@@ -90,23 +89,6 @@ internal static class JsonCanonical
         return true;
     }
 
-    private static bool NumbersEqual(JsonElement a, JsonElement b)
-    {
-        var rawA = a.GetRawText();
-        var rawB = b.GetRawText();
-        if (rawA == rawB)
-        {
-            return true;
-        }
-
-        if (a.TryGetDecimal(out var decA) && b.TryGetDecimal(out var decB))
-        {
-            return decA == decB;
-        }
-
-        // Outside decimal's range: compare as doubles, then fall back to the exact text.
-        return double.TryParse(rawA, NumberStyles.Float, CultureInfo.InvariantCulture, out var dA)
-            && double.TryParse(rawB, NumberStyles.Float, CultureInfo.InvariantCulture, out var dB)
-            && double.IsFinite(dA) && dA == dB;
-    }
+    private static bool NumbersEqual(JsonElement a, JsonElement b) =>
+        CanonicalNumber.Parse(a.GetRawText()) == CanonicalNumber.Parse(b.GetRawText());
 }

@@ -1,9 +1,9 @@
-using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Starcite.Internal;
 
-/// <summary>Validates client JSON objects and rewrites them compactly, so every read path can emit them verbatim.</summary>
+/// <summary>Validates client JSON objects and stores them compactly, so every read path can emit them verbatim.</summary>
 internal static class JsonObjects
 {
     /// <summary>The compact empty object, stored for absent or null metadata and refs.</summary>
@@ -12,11 +12,19 @@ internal static class JsonObjects
     private const int MaxDepth = 64;
 
     /// <summary>
-    /// Returns <paramref name="json"/> as a compact JSON object, or <see cref="Empty"/> when it is JSON <c>null</c> and
-    /// <paramref name="allowNull"/> is set.
+    /// Returns <paramref name="json"/> as a compact JSON object (the client's text without insignificant whitespace,
+    /// every escape kept as sent), or <see cref="Empty"/> when it is JSON <c>null</c> and <paramref name="allowNull"/>
+    /// is set.
     /// </summary>
-    /// <exception cref="InvalidRequestException">The text is not a JSON object.</exception>
+    /// <exception cref="InvalidRequestException">The text is not a single well-formed JSON object in valid UTF-8.</exception>
     public static byte[] Normalize(ReadOnlySpan<byte> json, string field, string code, bool allowNull)
+    {
+        var isNull = Validate(json, field, code, allowNull);
+        return isNull ? Empty : Minify(json);
+    }
+
+    /// <summary>Checks structure, depth, a single top-level object (or null) and UTF-8 validity of every string.</summary>
+    private static bool Validate(ReadOnlySpan<byte> json, string field, string code, bool allowNull)
     {
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
@@ -26,26 +34,22 @@ internal static class JsonObjects
                 throw Invalid(field, code, "must be a JSON object");
             }
 
-            if (reader.TokenType == JsonTokenType.Null && allowNull)
-            {
-                EnsureEnd(ref reader, field, code);
-                return Empty;
-            }
-
-            if (reader.TokenType != JsonTokenType.StartObject)
+            var isNull = reader.TokenType == JsonTokenType.Null && allowNull;
+            if (!isNull && reader.TokenType != JsonTokenType.StartObject)
             {
                 throw Invalid(field, code, "must be a JSON object");
             }
 
-            var output = new ArrayBufferWriter<byte>(json.Length);
-            using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true, MaxDepth = MaxDepth }))
+            while (reader.Read())
             {
-                writer.WriteStartObject();
-                CopyUntilEndOfObject(ref reader, writer);
+                // The reader checks structure but not the UTF-8 inside strings; stored JSON must be valid UTF-8.
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !Utf8.IsValid(reader.ValueSpan))
+                {
+                    throw Invalid(field, code, "contains invalid UTF-8");
+                }
             }
 
-            EnsureEnd(ref reader, field, code);
-            return output.WrittenSpan.ToArray();
+            return isNull;
         }
         catch (JsonException ex)
         {
@@ -53,46 +57,43 @@ internal static class JsonObjects
         }
     }
 
-    /// <summary>True when <paramref name="json"/> is a single JSON object (used for the stored, already compact form).</summary>
-    public static bool IsObject(ReadOnlySpan<byte> json) => json.Length >= 2 && json[0] == (byte)'{';
-
-    private static void CopyUntilEndOfObject(ref Utf8JsonReader reader, Utf8JsonWriter writer)
+    /// <summary>Drops whitespace outside strings; the input must already be valid JSON.</summary>
+    private static byte[] Minify(ReadOnlySpan<byte> json)
     {
-        var depth = reader.CurrentDepth;
-        while (reader.Read())
+        var output = new byte[json.Length];
+        var length = 0;
+        var inString = false;
+        var escaped = false;
+        foreach (var b in json)
         {
-            switch (reader.TokenType)
+            if (inString)
             {
-                case JsonTokenType.StartObject: writer.WriteStartObject(); break;
-                case JsonTokenType.EndObject: writer.WriteEndObject(); break;
-                case JsonTokenType.StartArray: writer.WriteStartArray(); break;
-                case JsonTokenType.EndArray: writer.WriteEndArray(); break;
-                case JsonTokenType.PropertyName: writer.WritePropertyName(Raw(ref reader)); break;
-                case JsonTokenType.String: writer.WriteStringValue(Raw(ref reader)); break;
-                case JsonTokenType.Number: writer.WriteRawValue(reader.ValueSpan, skipInputValidation: true); break;
-                case JsonTokenType.True: writer.WriteBooleanValue(true); break;
-                case JsonTokenType.False: writer.WriteBooleanValue(false); break;
-                case JsonTokenType.Null: writer.WriteNullValue(); break;
-                default: break;
+                if (escaped)
+                {
+                    escaped = false;
+                }
+                else if (b == (byte)'\\')
+                {
+                    escaped = true;
+                }
+                else if (b == (byte)'"')
+                {
+                    inString = false;
+                }
+            }
+            else if (b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+            {
+                continue;
+            }
+            else if (b == (byte)'"')
+            {
+                inString = true;
             }
 
-            if (reader.TokenType == JsonTokenType.EndObject && reader.CurrentDepth == depth)
-            {
-                return;
-            }
+            output[length++] = b;
         }
-    }
 
-    // Strings are re-encoded from their unescaped value: the writer escapes what JSON requires, so every stored
-    // string is valid, and invalid UTF-8 in the input is rejected by the reader rather than stored.
-    private static string Raw(ref Utf8JsonReader reader) => reader.GetString()!;
-
-    private static void EnsureEnd(ref Utf8JsonReader reader, string field, string code)
-    {
-        if (reader.Read())
-        {
-            throw Invalid(field, code, "has trailing data after the JSON value");
-        }
+        return length == output.Length ? output : output[..length];
     }
 
     private static InvalidRequestException Invalid(string field, string code, string what) =>

@@ -68,6 +68,8 @@ internal sealed record AppendCommand(
         && Internal.JsonCanonical.Equal(Metadata, accepted.Metadata)
         && Internal.JsonCanonical.Equal(Refs, accepted.Refs);
 
+    // Empty memory counts as absent: `Metadata = condition ? bytes : null` converts the null through byte[] into an
+    // empty ReadOnlyMemory, which is never what the caller meant.
     private static byte[] NormalizeOptional(ReadOnlyMemory<byte>? json, string field, string code) =>
-        json is { } value ? Internal.JsonObjects.Normalize(value.Span, field, code, allowNull: true) : Internal.JsonObjects.Empty;
+        json is { IsEmpty: false } value ? Internal.JsonObjects.Normalize(value.Span, field, code, allowNull: true) : Internal.JsonObjects.Empty;
 }

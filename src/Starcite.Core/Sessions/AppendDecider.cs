@@ -30,9 +30,12 @@ internal static class AppendDecider
         }
 
         // 3. Producer order: a known producer must send exactly its last + 1.
-        if (state.Producers.TryGetValue(command.ProducerId, out var producer) && command.ProducerSeq != producer.LastProducerSeq + 1)
+        // A producer that used 2^63-1 can send nothing more; 0 then says no producer_seq is possible.
+        if (state.Producers.TryGetValue(command.ProducerId, out var producer)
+            && (producer.LastProducerSeq == long.MaxValue || command.ProducerSeq != producer.LastProducerSeq + 1))
         {
-            return new AppendDecision(AppendStatus.ProducerSeqConflict, 0, producer.LastProducerSeq + 1);
+            var expected = producer.LastProducerSeq == long.MaxValue ? 0 : producer.LastProducerSeq + 1;
+            return new AppendDecision(AppendStatus.ProducerSeqConflict, 0, expected);
         }
 
         // 4. Optimistic concurrency.

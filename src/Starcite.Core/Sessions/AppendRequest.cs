@@ -28,10 +28,10 @@ public sealed class AppendRequest
     /// <summary>Optional: non-empty, at most 256 characters.</summary>
     public string? Source { get; init; }
 
-    /// <summary>Optional JSON object; absent or JSON <c>null</c> is stored as <c>{}</c>.</summary>
+    /// <summary>Optional JSON object; absent, empty or JSON <c>null</c> is stored as <c>{}</c>.</summary>
     public ReadOnlyMemory<byte>? Metadata { get; init; }
 
-    /// <summary>Optional JSON object; absent or JSON <c>null</c> is stored as <c>{}</c>.</summary>
+    /// <summary>Optional JSON object; absent, empty or JSON <c>null</c> is stored as <c>{}</c>.</summary>
     public ReadOnlyMemory<byte>? Refs { get; init; }
 
     /// <summary>Optional: non-empty, at most 256 characters; stored and echoed.</summary>

@@ -9,7 +9,7 @@ public sealed class CreateSessionRequest
     /// <summary>Optional title, at most 1,024 characters.</summary>
     public string? Title { get; init; }
 
-    /// <summary>Optional JSON object; absent or JSON <c>null</c> is stored as <c>{}</c>.</summary>
+    /// <summary>Optional JSON object; absent, empty or JSON <c>null</c> is stored as <c>{}</c>.</summary>
     public ReadOnlyMemory<byte>? Metadata { get; init; }
 
     /// <summary>Optional creator.</summary>

@@ -53,6 +53,11 @@ internal sealed class SessionRegistry
         var from = afterId;
         do
         {
+            if (from is not null && string.CompareOrdinal(from, AfterEveryId) >= 0)
+            {
+                return; // a cursor past every possible id (it need not be a valid id itself)
+            }
+
             lock (_lock)
             {
                 var view = from is null ? _ordered : _ordered.GetViewBetween(from, AfterEveryId);

@@ -139,7 +139,6 @@ public sealed class AppendValidationTests
     [InlineData("metadata", "1", "invalid_metadata")]
     [InlineData("metadata", "{\"a\":1", "invalid_metadata")]
     [InlineData("metadata", "{} 1", "invalid_metadata")]
-    [InlineData("metadata", "", "invalid_metadata")]
     [InlineData("refs", "[]", "invalid_refs")]
     [InlineData("refs", "false", "invalid_refs")]
     [InlineData("refs", "{\"a\"}", "invalid_refs")]

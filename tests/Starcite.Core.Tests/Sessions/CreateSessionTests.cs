@@ -180,7 +180,6 @@ public sealed partial class CreateSessionTests
     [InlineData("true")]
     [InlineData("{\"a\":")]
     [InlineData("{} x")]
-    [InlineData("")]
     public async Task CreateSessionAsync_NonObjectMetadata_ThrowsInvalidMetadata(string metadata)
     {
         using var dir = new TempDirectory();
@@ -194,6 +193,19 @@ public sealed partial class CreateSessionTests
         Assert.Equal("metadata", error.Field);
         Assert.Contains("metadata", error.Message, StringComparison.Ordinal);
         Assert.Null(await engine.GetSessionAsync("ses_m", ct));
+    }
+
+    [Fact]
+    public async Task CreateSessionAsync_EmptyMetadataBytes_AreStoredAsEmptyObject()
+    {
+        using var dir = new TempDirectory();
+        var ct = TestContext.Current.CancellationToken;
+        await using var engine = await Engines.StartAsync(dir.Path);
+
+        // `Metadata = condition ? bytes : null` arrives as empty memory; it means "absent", not "invalid".
+        var created = await engine.CreateSessionAsync(new CreateSessionRequest { Id = "ses_e", Metadata = ReadOnlyMemory<byte>.Empty }, ct);
+
+        Assert.Equal("{}", History.Text(created.Session.Metadata));
     }
 
     [Fact]
