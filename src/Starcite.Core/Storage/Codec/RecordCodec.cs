@@ -28,7 +28,7 @@ internal static class RecordCodec
     private const int Preamble = 2 + sizeof(uint);
 
     [ThreadStatic]
-    private static Crc32? t_crc;
+    private static Crc32? _threadCrc;
 
     public static int SizeOf(SessionHeader header) =>
         Preamble + (2 * sizeof(long)) + StringSize(header.Id) + StringSize(header.Title) + LengthPrefix + header.Metadata.Length
@@ -185,7 +185,7 @@ internal static class RecordCodec
     /// <summary>CRC-32 of the version and kind bytes and the body, skipping the checksum field itself.</summary>
     private static uint Checksum(ReadOnlySpan<byte> record)
     {
-        var crc = t_crc ??= new Crc32();
+        var crc = _threadCrc ??= new Crc32();
         crc.Reset();
         crc.Append(record[..2]);
         crc.Append(record[Preamble..]);
