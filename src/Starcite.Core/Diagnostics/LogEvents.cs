@@ -14,4 +14,5 @@ internal static class LogEvents
     public const int CheckpointCompleted = 1102;
     public const int CheckpointFailed = 1103;
     public const int SnapshotIgnored = 1104;
+    public const int TailCut = 1105;
 }

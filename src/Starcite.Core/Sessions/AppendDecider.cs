@@ -34,8 +34,8 @@ internal static class AppendDecider
         if (state.Producers.TryGetValue(command.ProducerId, out var producer)
             && (producer.LastProducerSeq == long.MaxValue || command.ProducerSeq != producer.LastProducerSeq + 1))
         {
-            var expected = producer.LastProducerSeq == long.MaxValue ? 0 : producer.LastProducerSeq + 1;
-            return new AppendDecision(AppendStatus.ProducerSeqConflict, 0, expected);
+            var nextProducerSeq = producer.LastProducerSeq == long.MaxValue ? 0 : producer.LastProducerSeq + 1;
+            return new AppendDecision(AppendStatus.ProducerSeqConflict, 0, nextProducerSeq);
         }
 
         // 4. Optimistic concurrency.

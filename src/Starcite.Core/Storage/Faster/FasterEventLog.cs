@@ -37,40 +37,27 @@ internal sealed partial class FasterEventLog : IEventLog
 
     public long CommittedUntilAddress => _log.CommittedUntilAddress;
 
-    /// <summary>Opens (and recovers) the log in <paramref name="directory"/>.</summary>
+    /// <summary>Opens (and recovers) the log in <paramref name="directory"/>, cutting any bytes past the recovered tail.</summary>
     public static FasterEventLog Open(string directory, StorageOptions options, TimeProvider time, ILogger logger)
     {
         Directory.CreateDirectory(directory);
-        var device = Devices.CreateLogDevice(Path.Combine(directory, "events.log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
-        var commitManager = new DeviceLogCommitCheckpointManager(
-            new LocalStorageNamedDeviceFactory(),
-            new DefaultCheckpointNamingScheme(Path.Combine(directory, "commits")),
-            removeOutdated: true,
-            fastCommitThrottleFreq: FastCommitThrottle);
-        try
+        var (log, manager, device) = OpenFaster(directory, options);
+        var cut = BytesPastTail(directory, log.TailAddress, options.SegmentSize);
+        if (cut > 0)
         {
-            var log = new FasterLog(new FasterLogSettings
-            {
-                LogDevice = device,
-                LogCommitManager = commitManager,
-                FastCommitMode = true,
-                LogChecksum = LogChecksumType.PerEntry,
-                AutoCommit = true,
-                LogCommitPolicy = options.CommitMode == CommitMode.Throughput
-                    ? LogCommitPolicy.RateLimit(1, 64 * 1024)
-                    : LogCommitPolicy.Default(),
-                PageSizeBits = Bits(options.PageSize),
-                MemorySizeBits = Bits(options.MemorySize),
-                SegmentSizeBits = Bits(options.SegmentSize),
-            });
-            return new FasterEventLog(log, commitManager, device, options, time, logger);
-        }
-        catch
-        {
-            commitManager.Dispose();
+            // A torn or rolled-back tail: recovery stopped at the last good commit, but the bytes after it are still in
+            // the file, and FASTER would find them again (and move the tail back) at a later open once new records
+            // were appended in front of them. Cut them before anything is appended.
+            var tail = log.TailAddress;
+            log.Dispose();
+            manager.Dispose();
             device.Dispose();
-            throw;
+            CutAfterTail(directory, tail, options.SegmentSize);
+            LogTailCut(logger, tail, cut);
+            (log, manager, device) = OpenFaster(directory, options);
         }
+
+        return new FasterEventLog(log, manager, device, options, time, logger);
     }
 
     public bool TryAppend(ReadOnlySpan<byte> record, out long address) => _log.TryEnqueue(record, out address);
@@ -179,7 +166,88 @@ internal sealed partial class FasterEventLog : IEventLog
     /// </summary>
     private static long EntrySize(int recordLength) => EntryHeaderBytes + ((recordLength + 3) & ~3);
 
+    private static (FasterLog Log, DeviceLogCommitCheckpointManager Manager, IDevice Device) OpenFaster(string directory, StorageOptions options)
+    {
+        var device = Devices.CreateLogDevice(SegmentBasePath(directory), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        var manager = new DeviceLogCommitCheckpointManager(
+            new LocalStorageNamedDeviceFactory(),
+            new DefaultCheckpointNamingScheme(Path.Combine(directory, "commits")),
+            removeOutdated: true,
+            fastCommitThrottleFreq: FastCommitThrottle);
+        try
+        {
+            var log = new FasterLog(new FasterLogSettings
+            {
+                LogDevice = device,
+                LogCommitManager = manager,
+                FastCommitMode = true,
+                LogChecksum = LogChecksumType.PerEntry,
+                AutoCommit = true,
+                LogCommitPolicy = options.CommitMode == CommitMode.Throughput
+                    ? LogCommitPolicy.RateLimit(1, 64 * 1024)
+                    : LogCommitPolicy.Default(),
+                PageSizeBits = Bits(options.PageSize),
+                MemorySizeBits = Bits(options.MemorySize),
+                SegmentSizeBits = Bits(options.SegmentSize),
+            });
+            return (log, manager, device);
+        }
+        catch
+        {
+            manager.Dispose();
+            device.Dispose();
+            throw;
+        }
+    }
+
+    private static string SegmentBasePath(string directory) => Path.Combine(directory, "events.log");
+
+    private static string SegmentPath(string directory, long segment) => $"{SegmentBasePath(directory)}.{segment}";
+
+    /// <summary>
+    /// How many bytes the files hold past the recovered tail. A clean log ends at the tail rounded up to a 512-byte
+    /// sector, zero-padded; anything more is a torn or rolled-back tail.
+    /// </summary>
+    private static long BytesPastTail(string directory, long tail, long segmentSize)
+    {
+        var segment = tail / segmentSize;
+        var path = SegmentPath(directory, segment);
+        var extra = File.Exists(path) ? Math.Max(0, new FileInfo(path).Length - SectorEnd(tail % segmentSize)) : 0;
+        return extra + LaterSegments(directory, segment).Sum(later => new FileInfo(later).Length + 1);
+    }
+
+    private static void CutAfterTail(string directory, long tail, long segmentSize)
+    {
+        var segment = tail / segmentSize;
+        var offset = tail % segmentSize;
+        var path = SegmentPath(directory, segment);
+        if (File.Exists(path))
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
+            var end = SectorEnd(offset);
+            file.Position = offset;
+            file.Write(new byte[end - offset]); // zeros: FASTER reads a zero length as "no more records here"
+            file.SetLength(end);
+            file.Flush(flushToDisk: true);
+        }
+
+        foreach (var later in LaterSegments(directory, segment))
+        {
+            File.Delete(later);
+        }
+    }
+
+    private static IEnumerable<string> LaterSegments(string directory, long segment) =>
+        Directory.EnumerateFiles(directory, "events.log.*")
+            .Where(path => long.TryParse(Path.GetExtension(path).AsSpan(1), out var n) && n > segment);
+
+    private static long SectorEnd(long offset) => (offset + 511) & ~511L;
+
     private static int Bits(long powerOfTwo) => BitOperations.Log2((ulong)powerOfTwo);
+
+    [LoggerMessage(EventId = LogEvents.TailCut, EventName = nameof(LogEvents.TailCut), Level = LogLevel.Warning,
+        Message = "Recovered the log to address {TailAddress} and cut {Bytes} bytes of torn or uncommitted data after it")]
+    private static partial void LogTailCut(ILogger logger, long tailAddress, long bytes);
 
     [LoggerMessage(EventId = LogEvents.SafetyCommitFailed, EventName = nameof(LogEvents.SafetyCommitFailed), Level = LogLevel.Error, Message = "The safety commit loop failed")]
     private static partial void LogSafetyCommitFailed(ILogger logger, Exception exception);
