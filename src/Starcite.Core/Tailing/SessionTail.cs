@@ -130,16 +130,22 @@ public sealed class SessionTail : IAsyncDisposable
     {
         var recent = _runtime.Recent;
         var committed = _runtime.CommittedSeq;
-        if (recent is null || committed <= _cursor || recent.Get(_cursor + 1) is null)
+        if (recent is null || committed <= _cursor)
         {
             return false;
         }
 
+        // Decide on what was actually copied: a writer may overwrite any slot at any moment, including the first.
         var limit = (int)Math.Min(committed - _cursor, _engine.ReadBatchSize);
-        var batch = new List<SessionEvent>(limit);
+        var batch = new List<SessionEvent>(Math.Min(limit, 64));
         for (var seq = _cursor + 1; batch.Count < limit && recent.Get(seq) is { } held; seq++)
         {
             batch.Add(held);
+        }
+
+        if (batch.Count == 0)
+        {
+            return false;
         }
 
         _engine.Metrics.OnDelivered(batch.Count, fromMemory: true);
