@@ -88,4 +88,30 @@ public sealed class OpenTailTests
         Assert.Equal(lastSeq + 1, next.Seq);
         Assert.False(tail.TryRead(out _));
     }
+
+    [Fact]
+    public async Task OpenTail_CursorFromAppendReply_IsNeverInTheFuture()
+    {
+        using var dir = new TempDirectory();
+        var ct = TestContext.Current.CancellationToken;
+        await using var engine = await Engines.StartAsync(dir.Path);
+        var id = await engine.CreateAsync();
+
+        // Contract §4: a cursor taken from an append reply is valid at once, even while other writers race ahead.
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(
+            async () =>
+            {
+                for (var n = 1; n <= 50; n++)
+                {
+                    var result = await engine.AppendAsync(id, Engines.Event($"w{w}", n), ct);
+                    await using var tail = engine.OpenTail(id, result.Seq);
+                    Assert.Equal(result.Seq, tail.Cursor);
+                }
+            },
+            ct));
+        await Task.WhenAll(writers).WaitAsync(Tails.Timeout, ct);
+
+        await using var last = engine.OpenTail(id, 200);
+        Assert.False(last.TryRead(out _));
+    }
 }
