@@ -40,7 +40,7 @@ public sealed partial class StarciteEngine
         }
         finally
         {
-            _gate.Exit();
+            ExitWrite();
         }
     }
 

@@ -30,7 +30,7 @@ public sealed partial class StarciteEngine
 
         var runtime = ResolveForRead(sessionId, cursor);
         var lastSeq = runtime.CommittedSeq;
-        var events = await ReadRangeAsync(runtime, cursor, (int)Math.Min(limit, lastSeq - cursor), cancellationToken).ConfigureAwait(false);
+        var events = await ReadRangeAsync(runtime, cursor, (int)Math.Min(limit, lastSeq - cursor), forTail: false, cancellationToken).ConfigureAwait(false);
         return new EventPage(events, events.Count > 0 ? events[^1].Seq : cursor, lastSeq);
     }
 
@@ -65,7 +65,21 @@ public sealed partial class StarciteEngine
     /// <summary>Reads up to <paramref name="count"/> durable events after <paramref name="afterSeq"/>: from memory when held, else from storage.</summary>
     /// <remarks>Storage reads of a batch are issued together, up to <see cref="MaxReadsInFlight"/> at a time: a read is one
     /// pread from the page cache, and many in flight cost little more than one.</remarks>
-    internal async ValueTask<List<SessionEvent>> ReadRangeAsync(SessionRuntime runtime, long afterSeq, int count, CancellationToken cancellationToken)
+    /// <exception cref="EngineClosedException">The engine is closing; nothing was read.</exception>
+    internal async ValueTask<List<SessionEvent>> ReadRangeAsync(SessionRuntime runtime, long afterSeq, int count, bool forTail, CancellationToken cancellationToken)
+    {
+        EnterStorage();
+        try
+        {
+            return await ReadRangeInsideAsync(runtime, afterSeq, count, forTail, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lifetime.Exit();
+        }
+    }
+
+    private async ValueTask<List<SessionEvent>> ReadRangeInsideAsync(SessionRuntime runtime, long afterSeq, int count, bool forTail, CancellationToken cancellationToken)
     {
         var events = new SessionEvent[Math.Max(count, 0)];
         var missing = new List<int>();
@@ -116,8 +130,12 @@ public sealed partial class StarciteEngine
             }
         }
 
-        _metrics.OnDelivered(events.Length - missing.Count, fromMemory: true);
-        _metrics.OnDelivered(missing.Count, fromMemory: false);
+        if (forTail)
+        {
+            _metrics.OnDelivered(events.Length - missing.Count, fromMemory: true);
+            _metrics.OnDelivered(missing.Count, fromMemory: false);
+        }
+
         return [.. events];
     }
 

@@ -52,7 +52,7 @@ public sealed partial class StarciteEngine
         }
         finally
         {
-            _gate.Exit();
+            ExitWrite();
         }
     }
 

@@ -29,6 +29,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
     private readonly IEventIndex _index;
     private readonly SessionRegistry _sessions = new();
     private readonly WriteGate _gate = new();
+    private readonly LifetimeGate _lifetime = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<SessionHeader, PendingEvent> _indexPublished;
     private Task _checkpoints = Task.CompletedTask;
@@ -93,8 +94,11 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops accepting requests, waits for in-flight writes, checkpoints, and closes the store.</summary>
-    /// <remarks>Open tails end: their <c>WaitToReadAsync</c> returns false once they have delivered what was durable.</remarks>
+    /// <summary>Stops accepting requests, waits for in-flight reads and writes, checkpoints, and closes the store.</summary>
+    /// <remarks>
+    /// Open tails end: <c>WaitToReadAsync</c> returns false once a tail has delivered what it already fetched, so what
+    /// each tail delivered is a gap-free prefix and its <c>Cursor</c> is where to resume on a reopened engine.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -104,6 +108,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
 
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _checkpoints.ConfigureAwait(false);
+        await _lifetime.CloseAsync().ConfigureAwait(false);
         try
         {
             if (_failure is null)
@@ -146,15 +151,40 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Enters the write gate, or throws when the engine cannot take writes.</summary>
+    /// <summary>Enters the lifetime and write gates, or throws when the engine cannot take writes. Pair with <see cref="ExitWrite"/>.</summary>
     private async ValueTask EnterWriteAsync(CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
-        await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
-        if (IsClosed || _failure is not null)
+        EnterStorage();
+        try
         {
-            _gate.Exit();
+            await _gate.EnterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _lifetime.Exit();
+            throw;
+        }
+
+        if (_failure is not null)
+        {
+            ExitWrite();
             ThrowIfUnavailable();
+        }
+    }
+
+    private void ExitWrite()
+    {
+        _gate.Exit();
+        _lifetime.Exit();
+    }
+
+    /// <summary>Enters the lifetime gate before touching storage, or throws once the engine is closing. Pair with <c>_lifetime.Exit()</c>.</summary>
+    private void EnterStorage()
+    {
+        if (!_lifetime.TryEnter())
+        {
+            throw new EngineClosedException();
         }
     }
 

@@ -12,7 +12,7 @@ namespace Starcite.Tailing;
 /// Not thread-safe: one consumer at a time. The tail holds no buffer the writers fill: it pulls durable events when
 /// asked, from memory while it keeps up and from storage when it falls behind, so it never blocks writers and never
 /// loses events. It ends (<see cref="WaitToReadAsync"/> returns false) when the engine shuts down, after delivering
-/// what was durable.
+/// what it had already fetched; resume from <see cref="Cursor"/> on a reopened engine.
 /// </remarks>
 public sealed class SessionTail : IAsyncDisposable
 {
@@ -78,13 +78,13 @@ public sealed class SessionTail : IAsyncDisposable
                     if (!TryFillFromMemory())
                     {
                         var count = (int)Math.Min(committed - _cursor, _engine.ReadBatchSize);
-                        SetBatch(await _engine.ReadRangeAsync(_runtime, _cursor, count, cancellationToken).ConfigureAwait(false));
+                        SetBatch(await _engine.ReadRangeAsync(_runtime, _cursor, count, forTail: true, cancellationToken).ConfigureAwait(false));
                     }
 
                     return true;
                 }
 
-                if (_engine.IsStopping)
+                if (_engine.IsStopping || Volatile.Read(ref _disposed) == 1)
                 {
                     _completion.TrySetResult();
                     return false;
@@ -92,6 +92,11 @@ public sealed class SessionTail : IAsyncDisposable
 
                 await pulse.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+        catch (EngineClosedException)
+        {
+            _completion.TrySetResult(); // the engine closed under the read: end like at shutdown
+            return false;
         }
         catch (StarciteException ex)
         {
@@ -120,6 +125,7 @@ public sealed class SessionTail : IAsyncDisposable
             _runtime.RemoveLiveReader();
             _engine.Metrics.OnTailClosed();
             _completion.TrySetResult();
+            _runtime.Signal.Pulse(); // a WaitToReadAsync in progress wakes and returns false (other readers just re-check)
         }
 
         return ValueTask.CompletedTask;
