@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using Starcite.CrashWriter;
+using Starcite.Sessions;
+using Starcite.Tests.TestSupport;
+
+namespace Starcite.Tests.Recovery;
+
+/// <summary>
+/// Contract §1.1-§1.3 under kill -9: a child process appends with many concurrent writers and is SIGKILLed at a random
+/// ack count; every acknowledged event must survive, in a gap-free order, and dedupe must recognise every one of them.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class CrashRecoveryTests
+{
+    private const int Sessions = 4;
+    private const int Writers = 8;
+    private const int Cycles = 6;
+
+    private static readonly string[] SessionIds = [.. Enumerable.Range(0, Sessions).Select(CrashEvents.SessionId)];
+
+    [Fact]
+    public async Task KillDuringAppends_RepeatedOnOneDirectory_KeepsEveryAcknowledgedEvent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDirectory();
+        var seed = Random.Shared.Next();
+        var random = new Random(seed);
+        var output = TestContext.Current.TestOutputHelper;
+        output?.WriteLine($"seed {seed}");
+        var ledger = new AckLedger();
+        var started = Stopwatch.GetTimestamp();
+
+        for (var cycle = 1; cycle <= Cycles; cycle++)
+        {
+            var killAt = random.Next(50, 3001);
+            IReadOnlyList<AckLine> acks;
+            await using (var writer = CrashWriterProcess.Start(dir.Path, cycle, Sessions, Writers))
+            {
+                await writer.WaitForReadyAsync(ct);
+                await writer.WaitForAcksAsync(killAt, ct);
+                acks = await writer.KillAsync(ct);
+            }
+
+            ledger.Add(acks);
+            await using var engine = await Engines.StartAsync(dir.Path);
+            var lastSeqs = await ledger.VerifyAsync(engine, SessionIds, ct);
+            output?.WriteLine($"cycle {cycle}: killed after {killAt} acks ({acks.Count} collected), last_seq {string.Join(", ", lastSeqs.Values)}");
+
+            // Appends continue right after the recovered end.
+            foreach (var sessionId in SessionIds)
+            {
+                var producerId = $"verify-{cycle}";
+                var result = await engine.AppendAsync(sessionId, CrashEvents.Request(producerId, 1), ct);
+                Assert.Equal(new AppendResult(AppendStatus.Appended, lastSeqs[sessionId] + 1, lastSeqs[sessionId] + 1), result);
+                ledger.Add([new AckLine(sessionId, result.Seq, producerId, 1)]);
+            }
+        }
+
+        // Dedupe outlives every crash: each acknowledged (producer_id, producer_seq) resent with the same content
+        // returns its original seq and appends nothing.
+        await using (var engine = await Engines.StartAsync(dir.Path))
+        {
+            var before = await ledger.VerifyAsync(engine, SessionIds, ct);
+            foreach (var ack in ledger.All)
+            {
+                var retry = await engine.AppendAsync(ack.SessionId, CrashEvents.Request(ack.ProducerId, ack.ProducerSeq), ct);
+                Assert.True(retry is { Status: AppendStatus.Duplicate } && retry.Seq == ack.Seq, $"{ack}: {retry}");
+            }
+
+            Assert.Equal(before, await ledger.VerifyAsync(engine, SessionIds, ct));
+        }
+
+        output?.WriteLine($"{Cycles} cycles, {ledger.Count} acknowledged events, {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");
+    }
+}
