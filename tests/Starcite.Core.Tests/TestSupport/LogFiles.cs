@@ -181,6 +181,28 @@ public static class LogFiles
         return newest is null ? 0 : BinaryPrimitives.ReadInt64LittleEndian(File.ReadAllBytes(newest).AsSpan(4 + 4 + 8 + 8));
     }
 
+    /// <summary>
+    /// The number of Starcite records (not commit records) at or after <paramref name="fromAddress"/> that the last
+    /// commit record in the files covers: what a recovery that starts at that address must replay.
+    /// </summary>
+    public static int CommittedRecordsFrom(IReadOnlyList<LogEntry> entries, long fromAddress)
+    {
+        var until = entries.Last(e => e.IsCommit).CommitUntilAddress;
+        return entries.Count(e => !e.IsCommit && e.Address >= fromAddress && e.Address < until);
+    }
+
+    /// <summary>The log address the newest session snapshot (<c>checkpoints/sessions.{address:x16}.snap</c>) covers, or 0.</summary>
+    public static long SnapshotCoveredAddress(string dataDirectory)
+    {
+        var directory = Path.Combine(dataDirectory, "checkpoints");
+        return Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, "sessions.*.snap")
+                .Select(path => long.Parse(Path.GetFileName(path).Split('.')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture))
+                .DefaultIfEmpty(0)
+                .Max()
+            : 0;
+    }
+
     /// <summary>A one-line listing of the log directory, for test output (sizes, sector padding).</summary>
     public static string Describe(string dataDirectory) =>
         string.Join("; ", Directory.EnumerateFiles(LogDirectory(dataDirectory), "*", SearchOption.AllDirectories)
