@@ -14,7 +14,7 @@ public sealed class CrashRecoveryTests
 {
     private const int Sessions = 4;
     private const int Writers = 8;
-    private const int Cycles = 6;
+    private const int Cycles = 8;
 
     private static readonly string[] SessionIds = [.. Enumerable.Range(0, Sessions).Select(CrashEvents.SessionId)];
 
@@ -34,7 +34,8 @@ public sealed class CrashRecoveryTests
         {
             var killAt = random.Next(50, 3001);
             IReadOnlyList<AckLine> acks;
-            await using (var writer = CrashWriterProcess.Start(dir.Path, cycle, Sessions, Writers))
+            // Checkpoints every second, so some kills land while a checkpoint is being written.
+            await using (var writer = CrashWriterProcess.Start(dir.Path, cycle, Sessions, Writers, checkpointSeconds: 1))
             {
                 await writer.WaitForReadyAsync(ct);
                 await writer.WaitForAcksAsync(killAt, ct);
@@ -42,7 +43,7 @@ public sealed class CrashRecoveryTests
             }
 
             ledger.Add(acks);
-            await using var engine = await Engines.StartAsync(dir.Path);
+            await using var engine = await StarciteEngine.StartAsync(CrashWriterOptions.Create(dir.Path), cancellationToken: ct);
             var lastSeqs = await ledger.VerifyAsync(engine, SessionIds, ct);
             output?.WriteLine($"cycle {cycle}: killed after {killAt} acks ({acks.Count} collected), last_seq {string.Join(", ", lastSeqs.Values)}");
 
@@ -58,7 +59,7 @@ public sealed class CrashRecoveryTests
 
         // Dedupe outlives every crash: each acknowledged (producer_id, producer_seq) resent with the same content
         // returns its original seq and appends nothing.
-        await using (var engine = await Engines.StartAsync(dir.Path))
+        await using (var engine = await StarciteEngine.StartAsync(CrashWriterOptions.Create(dir.Path), cancellationToken: ct))
         {
             var before = await ledger.VerifyAsync(engine, SessionIds, ct);
             foreach (var ack in ledger.All)
