@@ -70,7 +70,20 @@ public sealed class CrashRecoveryTests
                 Assert.True(retry is { Status: AppendStatus.Duplicate } && retry.Seq == ack.Seq, $"{ack}: {retry}");
             }
 
+            // So does every event that became durable without its ack reaching the writer: a retry finds it too.
+            var unacknowledged = 0;
+            foreach (var sessionId in SessionIds)
+            {
+                foreach (var stored in (await engine.ReadAllAsync(sessionId, ct)).Where(e => !ledger.Contains(sessionId, e.Seq)))
+                {
+                    var retry = await engine.AppendAsync(sessionId, CrashEvents.Request(stored.ProducerId, stored.ProducerSeq), ct);
+                    Assert.True(retry is { Status: AppendStatus.Duplicate } && retry.Seq == stored.Seq, $"{sessionId} #{stored.Seq}: {retry}");
+                    unacknowledged++;
+                }
+            }
+
             Assert.Equal(before, await ledger.VerifyAsync(engine, SessionIds, ct));
+            output?.WriteLine($"{unacknowledged} durable events were never acknowledged; retries of them were deduplicated too");
         }
 
         output?.WriteLine($"{Cycles} cycles, {ledger.Count} acknowledged events, {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s");

@@ -16,6 +16,8 @@ public sealed class AckLedger
 
     public IEnumerable<AckLine> All => _bySeq.Values;
 
+    public bool Contains(string sessionId, long seq) => _bySeq.ContainsKey((sessionId, seq));
+
     /// <summary>Adds acks; a seq acknowledged twice for different events means an acknowledged event was lost and its seq reused.</summary>
     public void Add(IEnumerable<AckLine> acks)
     {
