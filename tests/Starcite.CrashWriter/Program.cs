@@ -3,14 +3,14 @@ using Starcite;
 using Starcite.CrashWriter;
 using Starcite.Sessions;
 
-// Usage: Starcite.CrashWriter <data-directory> <run> [--sessions S] [--writers W] [--checkpoint-seconds N] [--small-segments 1]
+// Usage: Starcite.CrashWriter <data-directory> <run> [--sessions S] [--writers W] [--checkpoint-seconds N] [--small-segments 1] [--throughput 1]
 // Opens the engine, creates or reuses sessions crash-0 .. crash-(S-1), and runs W writers that append forever. Each
 // acknowledged append prints "ack <sessionId> <seq> <producerId> <producerSeq>"; "ready" is printed once writing has
 // started. Producer ids are "r<run>-w<writer>", so every run starts new producers at producer_seq 1 and dedupe can
 // never hide an event lost by an earlier run. It runs until killed; any unexpected outcome ends it with exit code 2.
 if (args.Length < 2)
 {
-    await Console.Error.WriteLineAsync("usage: Starcite.CrashWriter <data-directory> <run> [--sessions S] [--writers W] [--checkpoint-seconds N] [--small-segments 1]");
+    await Console.Error.WriteLineAsync("usage: Starcite.CrashWriter <data-directory> <run> [--sessions S] [--writers W] [--checkpoint-seconds N] [--small-segments 1] [--throughput 1]");
     return 64;
 }
 
@@ -20,9 +20,14 @@ var sessions = Option("--sessions", 4);
 var writers = Option("--writers", 8);
 var checkpointSeconds = Option("--checkpoint-seconds", 0);
 var smallSegments = Option("--small-segments", 0) == 1;
+var throughput = Option("--throughput", 0) == 1;
 
 var output = new AckWriter(Console.OpenStandardOutput());
 var options = CrashWriterOptions.Create(directory, smallSegments);
+if (throughput)
+{
+    options.Storage.CommitMode = Starcite.Storage.CommitMode.Throughput;
+}
 if (checkpointSeconds > 0)
 {
     options.Storage.CheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds);

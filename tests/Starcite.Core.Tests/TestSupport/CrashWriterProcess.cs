@@ -89,7 +89,7 @@ public sealed class CrashWriterProcess : IAsyncDisposable
     }
 
     /// <summary>Starts a writer on <paramref name="dataDirectory"/>; its producers are <c>r&lt;run&gt;-w&lt;n&gt;</c>.</summary>
-    public static CrashWriterProcess Start(string dataDirectory, int run, int sessions = 4, int writers = 8, int checkpointSeconds = 0, bool smallSegments = false)
+    public static CrashWriterProcess Start(string dataDirectory, int run, int sessions = 4, int writers = 8, int checkpointSeconds = 0, bool smallSegments = false, bool throughput = false)
     {
         if (!File.Exists(DllPath))
         {
@@ -110,6 +110,7 @@ public sealed class CrashWriterProcess : IAsyncDisposable
             "--writers", writers.ToString(CultureInfo.InvariantCulture),
             "--checkpoint-seconds", checkpointSeconds.ToString(CultureInfo.InvariantCulture),
             "--small-segments", smallSegments ? "1" : "0",
+            "--throughput", throughput ? "1" : "0",
         })
         {
             start.ArgumentList.Add(argument);
