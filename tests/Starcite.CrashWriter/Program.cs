@@ -28,6 +28,7 @@ if (throughput)
 {
     options.Storage.CommitMode = Starcite.Storage.CommitMode.Throughput;
 }
+
 if (checkpointSeconds > 0)
 {
     options.Storage.CheckpointInterval = TimeSpan.FromSeconds(checkpointSeconds);
