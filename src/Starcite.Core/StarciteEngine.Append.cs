@@ -64,7 +64,11 @@ public sealed partial class StarciteEngine
                     var committing = _time.GetTimestamp();
                     await CommitAsync(step.Address).ConfigureAwait(false);
                     _metrics.OnCommit(_time.GetElapsedTime(committing));
-                    runtime.Publish(_log.CommittedUntilAddress, _indexPublished);
+                    if (runtime.CommittedSeq < step.Result.Seq)
+                    {
+                        await runtime.PublishAsync(_log.CommittedUntilAddress, _indexPublished).ConfigureAwait(false);
+                    }
+
                     return step.Result;
                 default:
                     // Report only durable state: wait until what the decision saw is committed.
@@ -153,10 +157,10 @@ public sealed partial class StarciteEngine
         }
     }
 
-    private void IndexPublished(SessionHeader header, PendingEvent published)
+    private async ValueTask IndexPublishedAsync(SessionHeader header, PendingEvent published)
     {
-        _index.Upsert(IndexKey.ForSeq(header.Number, published.Event.Seq), published.Position);
-        _index.Upsert(IndexKey.ForProducer(header.Number, published.ProducerNumber, published.Event.ProducerSeq), published.Position);
+        await _index.UpsertAsync(IndexKey.ForSeq(header.Number, published.Event.Seq), published.Position).ConfigureAwait(false);
+        await _index.UpsertAsync(IndexKey.ForProducer(header.Number, published.ProducerNumber, published.Event.ProducerSeq), published.Position).ConfigureAwait(false);
     }
 
     private AppendResult Record(long started, AppendResult result)

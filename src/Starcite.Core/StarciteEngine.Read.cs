@@ -190,7 +190,7 @@ public sealed partial class StarciteEngine
     {
         try
         {
-            return RecordCodec.ReadEvent(record, runtime.Header.Id);
+            return RecordCodec.ReadEvent(record, runtime.Header.Number, runtime.Header.Id);
         }
         catch (CorruptRecordException ex)
         {

@@ -16,11 +16,23 @@ public sealed partial class StarciteEngine
     /// entries are re-applied from whichever of the index checkpoint and the snapshot covers less, so both end up
     /// covering the whole log. Restart cost is the snapshot size plus the log written since the last checkpoint.
     /// </summary>
-    private async Task RecoverAsync(string directory, CancellationToken cancellationToken)
+    /// <returns>
+    /// Success, or what the caller must repair first: checkpoints that claim more than the log holds (the log lost its
+    /// tail), or the first damaged or inconsistent record. Everything after such a record is unacknowledged or lost,
+    /// and a clean prefix is the most that can be recovered.
+    /// </returns>
+    private async Task<RecoveryOutcome> RecoverAsync(string directory, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
         _checkpointDirectory = Path.Combine(directory, "checkpoints");
         var snapshot = SessionSnapshotFile.ReadLatest(_checkpointDirectory, (path, error) => LogSnapshotIgnored(_logger, path, error));
+        var end = _log.TailAddress;
+        if ((snapshot?.CoveredAddress ?? 0) > end || _index.CoveredAddress > end)
+        {
+            return RecoveryOutcome.StaleCheckpoints(
+                $"checkpoints covering log addresses {snapshot?.CoveredAddress ?? 0} (sessions) and {_index.CoveredAddress} (index) beyond the recovered log end {end}");
+        }
+
         var stateFrom = Math.Max(snapshot?.CoveredAddress ?? 0, _log.BeginAddress);
         foreach (var state in snapshot?.Sessions ?? [])
         {
@@ -29,19 +41,35 @@ public sealed partial class StarciteEngine
 
         var indexFrom = Math.Max(Math.Min(_index.CoveredAddress, stateFrom), _log.BeginAddress);
         var replayed = 0L;
-        var end = _log.TailAddress;
-        try
+        using (var records = _log.ReadCommitted(indexFrom, end).GetEnumerator())
         {
-            foreach (var record in _log.ReadCommitted(indexFrom, end))
+            while (true)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                Replay(record, applyState: record.Address >= stateFrom);
+                try
+                {
+                    if (!records.MoveNext())
+                    {
+                        break;
+                    }
+                }
+                catch (LogDamagedException ex)
+                {
+                    return RecoveryOutcome.Damaged(null, ex.Message);
+                }
+
+                var record = records.Current;
+                try
+                {
+                    await ReplayAsync(record, applyState: record.Address >= stateFrom).ConfigureAwait(false);
+                }
+                catch (CorruptRecordException ex)
+                {
+                    return RecoveryOutcome.Damaged(record.Address, ex.Message);
+                }
+
                 replayed++;
             }
-        }
-        catch (Exception ex) when (ex is CorruptRecordException or InvalidOperationException)
-        {
-            throw new StorageFailedException($"The log in {directory} cannot be replayed.", ex);
         }
 
         _checkpointedAddress = stateFrom;
@@ -53,34 +81,51 @@ public sealed partial class StarciteEngine
 
         var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         LogEngineStarted(_logger, directory, _sessions.Count, replayed, elapsed);
+        return RecoveryOutcome.Success;
     }
 
-    private void Replay(LogRecord record, bool applyState)
+    /// <summary>Applies one durable record; any inconsistency is reported as a corrupt record, before anything changes.</summary>
+    private async ValueTask ReplayAsync(LogRecord record, bool applyState)
     {
         switch (RecordCodec.ReadKind(record.Bytes))
         {
             case RecordKind.SessionCreated:
                 if (applyState)
                 {
-                    _sessions.Add(new SessionRuntime(new SessionState(RecordCodec.ReadSessionCreated(record.Bytes)), visible: true));
+                    var header = RecordCodec.ReadSessionCreated(record.Bytes);
+                    if (_sessions.TryGet(header.Id, out _) || _sessions.ByNumber(header.Number) is not null)
+                    {
+                        throw new CorruptRecordException($"Session {header.Id} (number {header.Number}) is created twice.");
+                    }
+
+                    _sessions.Add(new SessionRuntime(new SessionState(header), visible: true));
                 }
 
                 break;
             case RecordKind.EventAppended:
-                var header = RecordCodec.ReadEventHeader(record.Bytes);
-                var session = _sessions.ByNumber(header.SessionNumber)
-                    ?? throw new CorruptRecordException($"An event at {record.Address} names unknown session number {header.SessionNumber}.");
+                var fields = RecordCodec.ReadEventHeader(record.Bytes);
+                var session = _sessions.ByNumber(fields.SessionNumber)
+                    ?? throw new CorruptRecordException($"An event names unknown session number {fields.SessionNumber}.");
                 var state = session.State;
                 if (applyState)
                 {
-                    state.Apply(header.Seq, header.ProducerId, header.ProducerSeq, header.InsertedAtMicros, record.Address);
+                    if (fields.Seq != state.LastSeq + 1)
+                    {
+                        throw new CorruptRecordException($"Session {state.Header.Id}: event seq {fields.Seq} does not follow last seq {state.LastSeq}.");
+                    }
+
+                    state.Apply(fields.Seq, fields.ProducerId, fields.ProducerSeq, fields.InsertedAtMicros, record.Address);
                     session.RestoreCommitted(state.LastSeq, state.UpdatedAtMicros);
                 }
 
-                var producer = state.Producers[header.ProducerId];
+                if (!state.Producers.TryGetValue(fields.ProducerId, out var producer))
+                {
+                    throw new CorruptRecordException($"Session {state.Header.Id}: event of unknown producer {fields.ProducerId} before the snapshot.");
+                }
+
                 var position = new LogPosition(record.Address, record.Bytes.Length);
-                _index.Upsert(IndexKey.ForSeq(header.SessionNumber, header.Seq), position);
-                _index.Upsert(IndexKey.ForProducer(header.SessionNumber, producer.Number, header.ProducerSeq), position);
+                await _index.UpsertAsync(IndexKey.ForSeq(fields.SessionNumber, fields.Seq), position).ConfigureAwait(false);
+                await _index.UpsertAsync(IndexKey.ForProducer(fields.SessionNumber, producer.Number, fields.ProducerSeq), position).ConfigureAwait(false);
                 break;
         }
     }

@@ -5,6 +5,7 @@ using Starcite.Diagnostics;
 using Starcite.Internal;
 using Starcite.Sessions;
 using Starcite.Storage;
+using Starcite.Storage.Checkpoints;
 using Starcite.Storage.Faster;
 
 namespace Starcite;
@@ -31,7 +32,9 @@ public sealed partial class StarciteEngine : IAsyncDisposable
     private readonly WriteGate _gate = new();
     private readonly LifetimeGate _lifetime = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Action<SessionHeader, PendingEvent> _indexPublished;
+    private const int MaxRecoveryAttempts = 4;
+
+    private readonly Func<SessionHeader, PendingEvent, ValueTask> _indexPublished;
     private Task _checkpoints = Task.CompletedTask;
     private long _checkpointedAddress;
     private Exception? _failure;
@@ -45,7 +48,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         _time = time;
         _logger = loggerFactory.CreateLogger<StarciteEngine>();
         _metrics = new StarciteMetrics(meterFactory);
-        _indexPublished = IndexPublished;
+        _indexPublished = IndexPublishedAsync;
     }
 
     /// <summary>The options the engine runs with.</summary>
@@ -72,26 +75,61 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         timeProvider ??= TimeProvider.System;
         var directory = Path.GetFullPath(options.DataDirectory);
         var storageLogger = loggerFactory.CreateLogger("Starcite.Storage");
-        var log = FasterEventLog.Open(Path.Combine(directory, "log"), options.Storage, timeProvider, storageLogger);
-        FasterEventIndex? index = null;
-        try
+        var logDirectory = Path.Combine(directory, "log");
+        var indexDirectory = Path.Combine(directory, "index");
+
+        // Each failed attempt removes damage or drops derived state, so the next one starts from less; a handful is
+        // more than any real crash needs.
+        for (var attempt = 1; ; attempt++)
         {
-            index = await FasterEventIndex.OpenAsync(Path.Combine(directory, "index"), options.Storage, cancellationToken).ConfigureAwait(false);
-            var engine = new StarciteEngine(options, log, index, timeProvider, loggerFactory, meterFactory);
-            await engine.RecoverAsync(directory, cancellationToken).ConfigureAwait(false);
-            engine._checkpoints = engine.RunCheckpointsAsync(engine._stopping.Token);
-            return engine;
-        }
-        catch
-        {
-            if (index is not null)
+            var log = FasterEventLog.Open(logDirectory, options.Storage, timeProvider, storageLogger);
+            FasterEventIndex? index = null;
+            RecoveryOutcome outcome;
+            try
             {
-                await index.DisposeAsync().ConfigureAwait(false);
+                index = await FasterEventIndex.OpenAsync(indexDirectory, options.Storage, storageLogger, cancellationToken).ConfigureAwait(false);
+                var engine = new StarciteEngine(options, log, index, timeProvider, loggerFactory, meterFactory);
+                outcome = await engine.RecoverAsync(directory, cancellationToken).ConfigureAwait(false);
+                if (outcome.Recovered)
+                {
+                    engine._checkpoints = engine.RunCheckpointsAsync(engine._stopping.Token);
+                    return engine;
+                }
+
+                engine._metrics.Dispose();
+            }
+            catch
+            {
+                await CloseStorageAsync(log, index).ConfigureAwait(false);
+                throw;
             }
 
-            await log.DisposeAsync().ConfigureAwait(false);
-            throw;
+            await CloseStorageAsync(log, index).ConfigureAwait(false);
+            if (attempt == MaxRecoveryAttempts)
+            {
+                throw new StorageFailedException($"The data in {directory} cannot be recovered: {outcome.Problem}");
+            }
+
+            // Derived state (index, session snapshots) is rebuilt from the log; damage is cut from the log itself.
+            LogRebuilding(storageLogger, outcome.Problem ?? "", outcome.BadRecordAddress ?? -1);
+            if (outcome.LogDamaged)
+            {
+                FasterEventLog.RemoveDamage(logDirectory, options.Storage, outcome.BadRecordAddress);
+            }
+
+            FasterEventIndex.Wipe(indexDirectory);
+            SessionSnapshotFile.DeleteAll(Path.Combine(directory, "checkpoints"));
         }
+    }
+
+    private static async Task CloseStorageAsync(FasterEventLog log, FasterEventIndex? index)
+    {
+        if (index is not null)
+        {
+            await index.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await log.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <summary>Stops accepting requests, waits for in-flight reads and writes, checkpoints, and closes the store.</summary>
@@ -125,6 +163,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
             foreach (var session in _sessions.All())
             {
                 session.Signal.Pulse(); // tails see the engine closed and end
+                session.Dispose();
             }
 
             await _index.DisposeAsync().ConfigureAwait(false);
@@ -207,6 +246,10 @@ public sealed partial class StarciteEngine : IAsyncDisposable
     [LoggerMessage(EventId = LogEvents.EngineStarted, EventName = nameof(LogEvents.EngineStarted), Level = LogLevel.Information,
         Message = "Starcite engine started on {DataDirectory}: {SessionCount} sessions, replayed {ReplayedRecords} records in {RecoveryMilliseconds} ms")]
     private static partial void LogEngineStarted(ILogger logger, string dataDirectory, int sessionCount, long replayedRecords, long recoveryMilliseconds);
+
+    [LoggerMessage(EventId = LogEvents.LogDamageRemoved, EventName = nameof(LogEvents.LogDamageRemoved), Level = LogLevel.Error,
+        Message = "Recovery found {Problem} (record at {BadRecordAddress}); rebuilding from the clean prefix of the log")]
+    private static partial void LogRebuilding(ILogger logger, string problem, long badRecordAddress);
 
     [LoggerMessage(EventId = LogEvents.EngineStopped, EventName = nameof(LogEvents.EngineStopped), Level = LogLevel.Information, Message = "Starcite engine on {DataDirectory} stopped")]
     private static partial void LogEngineStopped(ILogger logger, string dataDirectory);

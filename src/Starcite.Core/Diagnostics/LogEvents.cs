@@ -15,4 +15,7 @@ internal static class LogEvents
     public const int CheckpointFailed = 1103;
     public const int SnapshotIgnored = 1104;
     public const int TailCut = 1105;
+    public const int IndexRebuilt = 1106;
+    public const int LogDamageRemoved = 1107;
+    public const int LogMetadataDropped = 1108;
 }

@@ -7,9 +7,10 @@ namespace Starcite.Sessions;
 /// One live session: its decide state (ahead of durability while appends are in flight), the durable position readers
 /// see, and what wakes those readers. <see cref="SyncRoot"/> orders decide-and-enqueue and publication.
 /// </summary>
-internal sealed class SessionRuntime
+internal sealed class SessionRuntime : IDisposable
 {
     private readonly Queue<PendingEvent> _pending = new();
+    private readonly SemaphoreSlim _publishing = new(1, 1);
     private long _committedSeq;
     private long _committedUpdatedAtMicros;
     private int _visible;
@@ -47,23 +48,41 @@ internal sealed class SessionRuntime
     /// <summary>
     /// Moves every pending event below <paramref name="committedUntilAddress"/> to the durable side, in order: index it,
     /// keep it for live readers, advance <see cref="CommittedSeq"/>; then wakes waiters. Any appender whose commit covers
-    /// later events publishes earlier ones too, so the order of commit completions does not matter.
+    /// later events publishes earlier ones too, so the order of commit completions does not matter. One publisher at a
+    /// time (an async lock: indexing may wait for I/O); appenders keep deciding meanwhile.
     /// </summary>
-    public void Publish(long committedUntilAddress, Action<SessionHeader, PendingEvent> index)
+    public async ValueTask PublishAsync(long committedUntilAddress, Func<SessionHeader, PendingEvent, ValueTask> index)
     {
+        await _publishing.WaitAsync().ConfigureAwait(false);
         var published = false;
-        lock (SyncRoot)
+        try
         {
-            var recent = _recent;
-            while (_pending.TryPeek(out var next) && next.Position.Address < committedUntilAddress)
+            while (true)
             {
-                _pending.Dequeue();
-                index(Header, next);
-                recent?.Put(next.Event);
+                PendingEvent next;
+                lock (SyncRoot)
+                {
+                    if (!_pending.TryPeek(out next) || next.Position.Address >= committedUntilAddress)
+                    {
+                        break;
+                    }
+                }
+
+                await index(Header, next).ConfigureAwait(false); // indexed before any reader can ask for it
+                lock (SyncRoot)
+                {
+                    _pending.Dequeue();
+                }
+
+                Recent?.Put(next.Event);
                 Volatile.Write(ref _committedUpdatedAtMicros, UnixMicros.From(next.Event.InsertedAt));
                 Volatile.Write(ref _committedSeq, next.Event.Seq);
                 published = true;
             }
+        }
+        finally
+        {
+            _publishing.Release();
         }
 
         if (published)
@@ -71,6 +90,8 @@ internal sealed class SessionRuntime
             Signal.Pulse();
         }
     }
+
+    public void Dispose() => _publishing.Dispose();
 
     /// <summary>Sets the durable position during recovery, before any reader or writer exists.</summary>
     public void RestoreCommitted(long seq, long updatedAtMicros)

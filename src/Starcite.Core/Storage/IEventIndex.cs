@@ -9,7 +9,9 @@ internal interface IEventIndex : IAsyncDisposable
     /// <summary>After opening: the log address the recovered checkpoint covers (everything before it is indexed).</summary>
     long CoveredAddress { get; }
 
-    void Upsert(IndexKey key, LogPosition position);
+    /// <remarks>Asynchronous because FASTER may have to wait for a page flush first; a synchronous upsert would block a
+    /// thread-pool thread, and the flush completes on the thread pool.</remarks>
+    ValueTask UpsertAsync(IndexKey key, LogPosition position);
 
     /// <summary>The position for <paramref name="key"/>, or <see cref="LogPosition.None"/> when the key is not indexed.</summary>
     ValueTask<LogPosition> TryGetAsync(IndexKey key, CancellationToken cancellationToken);

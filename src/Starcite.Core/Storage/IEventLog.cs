@@ -31,6 +31,7 @@ internal interface IEventLog : IAsyncDisposable
     ValueTask<byte[]> ReadAsync(long address, int length, CancellationToken cancellationToken);
 
     /// <summary>Durable records that start at or after <paramref name="fromAddress"/> and before <paramref name="untilAddress"/>, in order.</summary>
+    /// <exception cref="LogDamagedException">The log's reader hit damaged data.</exception>
     IEnumerable<LogRecord> ReadCommitted(long fromAddress, long untilAddress);
 
     /// <summary>Durable records from <paramref name="first"/> through <paramref name="last"/> inclusive, in order.</summary>

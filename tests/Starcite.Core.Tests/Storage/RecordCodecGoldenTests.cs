@@ -91,7 +91,7 @@ public sealed class RecordCodecGoldenTests
         Assert.Equal(RecordKind.EventAppended, RecordCodec.ReadKind(bytes));
         Assert.Equal(new EventRecordHeader(7, 42, 8, CreatedAt + 1, "drafter-1"), RecordCodec.ReadEventHeader(bytes));
 
-        var stored = RecordCodec.ReadEvent(bytes, "ses_golden");
+        var stored = RecordCodec.ReadEvent(bytes, 7, "ses_golden");
         Assert.Equal(
             ("ses_golden", 42L, "content", "agent:drafter", "drafter-1", 8L, "agent", "idem-1", DateTimeOffset.Parse("2026-02-20T10:11:12.123457Z", System.Globalization.CultureInfo.InvariantCulture)),
             (stored.SessionId, stored.Seq, stored.Type, stored.Actor, stored.ProducerId, stored.ProducerSeq, stored.Source, stored.IdempotencyKey, stored.InsertedAt));
@@ -99,7 +99,7 @@ public sealed class RecordCodecGoldenTests
         Assert.Equal("{\"k\":1}", Encoding.UTF8.GetString(stored.Metadata.Span));
         Assert.Equal("{}", Encoding.UTF8.GetString(stored.Refs.Span));
 
-        var minimal = RecordCodec.ReadEvent(Convert.FromHexString(MinimalEventAppendedHex), "a");
+        var minimal = RecordCodec.ReadEvent(Convert.FromHexString(MinimalEventAppendedHex), 1, "a");
         Assert.Equal((1L, "t", "a", "p", 1L, (string?)null, (string?)null, DateTimeOffset.UnixEpoch), (minimal.Seq, minimal.Type, minimal.Actor, minimal.ProducerId, minimal.ProducerSeq, minimal.Source, minimal.IdempotencyKey, minimal.InsertedAt));
     }
 
@@ -171,7 +171,7 @@ public sealed class RecordCodecGoldenTests
         var bytes = Convert.FromHexString(EventAppendedHex);
         bytes[1] = kind;
         Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadKind(bytes));
-        Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEvent(bytes, "s"));
+        Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEvent(bytes, 7, "s"));
         Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadSessionCreated(bytes));
     }
 
@@ -180,7 +180,7 @@ public sealed class RecordCodecGoldenTests
     {
         var session = Convert.FromHexString(SessionCreatedHex);
         var appended = Convert.FromHexString(EventAppendedHex);
-        Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEvent(session, "s"));
+        Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEvent(session, 7, "s"));
         Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEventHeader(session));
         Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadSessionCreated(appended));
     }
@@ -214,7 +214,7 @@ public sealed class RecordCodecGoldenTests
         var bytes = Convert.FromHexString(EventAppendedHex);
         BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(offset), length);
         Reseal(bytes); // so the length check, not the checksum, is what rejects it
-        Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEvent(bytes, "s"));
+        Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEvent(bytes, 7, "s"));
     }
 
     [Theory]
@@ -264,7 +264,7 @@ public sealed class RecordCodecGoldenTests
     private static object ReadFully(byte[] bytes) => RecordCodec.ReadKind(bytes) switch
     {
         RecordKind.SessionCreated => RecordCodec.ReadSessionCreated(bytes),
-        _ => RecordCodec.ReadEvent(bytes, "s"),
+        _ => RecordCodec.ReadEvent(bytes, BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(6)), "s"),
     };
 
     /// <summary>Walks <paramref name="count"/> consecutive length-prefixed fields from <paramref name="start"/>.</summary>
@@ -321,6 +321,14 @@ public sealed class RecordCodecGoldenTests
     }
 
     [Fact]
+    public void ReadEvent_RecordOfAnotherSession_ThrowsCorruptRecord()
+    {
+        // An index entry that points at another session's record (a stale entry after damage) must never be served.
+        var bytes = Convert.FromHexString(EventAppendedHex);
+        Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEvent(bytes, 8, "ses_other"));
+    }
+
+    [Fact]
     public void ReadEvent_AnyFlippedBit_ThrowsCorruptRecord()
     {
         var golden = Convert.FromHexString(EventAppendedHex);
@@ -328,7 +336,7 @@ public sealed class RecordCodecGoldenTests
         {
             var bytes = (byte[])golden.Clone();
             bytes[bit / 8] ^= (byte)(1 << (bit % 8));
-            Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEvent(bytes, "s"));
+            Assert.Throws<CorruptRecordException>(() => RecordCodec.ReadEvent(bytes, 7, "s"));
         }
     }
 }

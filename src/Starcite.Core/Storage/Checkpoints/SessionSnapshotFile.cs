@@ -43,6 +43,18 @@ internal static class SessionSnapshotFile
         }
     }
 
+    /// <summary>Deletes every snapshot, so the next recovery replays the whole log.</summary>
+    public static void DeleteAll(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            foreach (var path in Directory.EnumerateFiles(directory, Prefix + "*"))
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
     /// <summary>The newest readable snapshot, or null when there is none. Unreadable files are reported to <paramref name="ignored"/>.</summary>
     public static SessionSnapshot? ReadLatest(string directory, Action<string, Exception> ignored)
     {

@@ -111,11 +111,12 @@ internal static class RecordCodec
         var id = reader.RequiredString();
         var title = reader.String();
         var metadata = reader.Bytes();
-        Principal? principal = null;
-        if (reader.Byte() == 1)
+        Principal? principal = reader.Byte() switch
         {
-            principal = new Principal(reader.RequiredString(), reader.RequiredString(), (PrincipalType)reader.Byte());
-        }
+            0 => null,
+            1 => new Principal(reader.RequiredString(), reader.RequiredString(), ReadPrincipalType(ref reader)),
+            var flag => throw new CorruptRecordException($"Unknown principal flag {flag}."),
+        };
 
         End(ref reader);
         return new SessionHeader(number, id, title, metadata, principal, createdAt);
@@ -137,10 +138,16 @@ internal static class RecordCodec
         return new EventRecordHeader(reader.Int64(), reader.Int64(), reader.Int64(), reader.Int64(), reader.RequiredString());
     }
 
-    public static SessionEvent ReadEvent(ReadOnlySpan<byte> record, string sessionId)
+    /// <summary>Decodes an event of session <paramref name="sessionNumber"/>; a record of any other session is corrupt.</summary>
+    public static SessionEvent ReadEvent(ReadOnlySpan<byte> record, long sessionNumber, string sessionId)
     {
         var reader = Start(record, RecordKind.EventAppended);
-        _ = reader.Int64(); // session number: the caller looked the record up by it
+        var storedSession = reader.Int64();
+        if (storedSession != sessionNumber)
+        {
+            throw new CorruptRecordException($"Expected an event of session number {sessionNumber}, found one of {storedSession}.");
+        }
+
         var seq = reader.Int64();
         var producerSeq = reader.Int64();
         var insertedAt = reader.Int64();
@@ -166,6 +173,12 @@ internal static class RecordCodec
         }
 
         return new RecordReader(record[Preamble..]);
+    }
+
+    private static PrincipalType ReadPrincipalType(ref RecordReader reader)
+    {
+        var type = (PrincipalType)reader.Byte();
+        return Enum.IsDefined(type) ? type : throw new CorruptRecordException($"Unknown principal type {(byte)type}.");
     }
 
     private static RecordWriter Begin(Span<byte> destination, RecordKind kind)

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using FASTER.core;
+using Microsoft.Extensions.Logging;
+using Starcite.Diagnostics;
 using Session = FASTER.core.ClientSession<Starcite.Storage.IndexKey, Starcite.Storage.LogPosition, Starcite.Storage.LogPosition, Starcite.Storage.LogPosition, FASTER.core.Empty, Starcite.Storage.Faster.FasterEventIndex.IndexFunctions>;
 
 namespace Starcite.Storage.Faster;
@@ -9,7 +11,7 @@ namespace Starcite.Storage.Faster;
 /// key on its own hybrid log, with only <see cref="StorageOptions.IndexMemorySize"/> of it in memory. It persists only
 /// through checkpoints (engine-notes §2.5), each of which records the log address it covers in the commit cookie.
 /// </summary>
-internal sealed class FasterEventIndex : IEventIndex
+internal sealed partial class FasterEventIndex : IEventIndex
 {
     private const int MaxPooledSessions = 64;
 
@@ -27,8 +29,35 @@ internal sealed class FasterEventIndex : IEventIndex
 
     public long CoveredAddress { get; }
 
-    /// <summary>Opens the index in <paramref name="directory"/>, recovering its latest checkpoint when there is one.</summary>
-    public static async Task<FasterEventIndex> OpenAsync(string directory, StorageOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the index in <paramref name="directory"/>, recovering its latest checkpoint. The index is derived from the
+    /// log, so when that checkpoint cannot be recovered (a kill during the first one leaves an index checkpoint without
+    /// its log checkpoint) the directory is wiped and the index starts empty: recovery then rebuilds it from the log.
+    /// </summary>
+    public static async Task<FasterEventIndex> OpenAsync(string directory, StorageOptions options, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await OpenOrRecoverAsync(directory, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FasterException ex)
+        {
+            LogIndexRebuilt(logger, ex);
+            Wipe(directory);
+            return await OpenOrRecoverAsync(directory, options, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Deletes the index so the next open starts empty.</summary>
+    public static void Wipe(string directory)
+    {
+        if (Directory.Exists(directory))
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<FasterEventIndex> OpenOrRecoverAsync(string directory, StorageOptions options, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var checkpoints = Path.Combine(directory, "checkpoints");
@@ -47,7 +76,7 @@ internal sealed class FasterEventIndex : IEventIndex
                 EqualityComparer = IndexKeyComparer.Instance,
                 CheckpointDir = checkpoints,
                 RemoveOutdatedCheckpoints = true,
-                TryRecoverLatest = false,
+                TryRecoverLatest = false, // true would swallow a failed recovery and silently start empty
             });
             var covered = 0L;
             if (Directory.Exists(checkpoints) && Directory.EnumerateFileSystemEntries(checkpoints).Any())
@@ -66,14 +95,15 @@ internal sealed class FasterEventIndex : IEventIndex
         }
     }
 
-    public void Upsert(IndexKey key, LogPosition position)
+    public async ValueTask UpsertAsync(IndexKey key, LogPosition position)
     {
         var session = Rent();
         try
         {
-            if (session.Upsert(ref key, ref position).IsPending)
+            var upsert = await session.UpsertAsync(ref key, ref position).ConfigureAwait(false);
+            while (upsert.Status.IsPending)
             {
-                session.CompletePending(wait: true);
+                upsert = await upsert.CompleteAsync().ConfigureAwait(false);
             }
         }
         finally
@@ -144,6 +174,10 @@ internal sealed class FasterEventIndex : IEventIndex
             session.Dispose();
         }
     }
+
+    [LoggerMessage(EventId = LogEvents.IndexRebuilt, EventName = nameof(LogEvents.IndexRebuilt), Level = LogLevel.Warning,
+        Message = "The index checkpoint could not be recovered; the index is rebuilt from the log")]
+    private static partial void LogIndexRebuilt(ILogger logger, Exception exception);
 
     internal sealed class IndexFunctions : SimpleFunctions<IndexKey, LogPosition>;
 }

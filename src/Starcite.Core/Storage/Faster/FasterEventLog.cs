@@ -42,6 +42,19 @@ internal sealed partial class FasterEventLog : IEventLog
     {
         Directory.CreateDirectory(directory);
         var (log, manager, device) = OpenFaster(directory, options);
+        if (IsShorterThanTail(directory, log.TailAddress, options.SegmentSize))
+        {
+            // FASTER's commit metadata claims more than the files hold (the log lost its end after that metadata was
+            // written). Without the metadata, recovery scans forward and stops where the data really ends.
+            var claimed = log.TailAddress;
+            log.Dispose();
+            manager.Dispose();
+            device.Dispose();
+            RemoveDamage(directory, options, badRecordAddress: null);
+            (log, manager, device) = OpenFaster(directory, options);
+            LogMetadataDropped(logger, claimed, log.TailAddress);
+        }
+
         var cut = BytesPastTail(directory, log.TailAddress, options.SegmentSize);
         if (cut > 0)
         {
@@ -109,8 +122,23 @@ internal sealed partial class FasterEventLog : IEventLog
     public IEnumerable<LogRecord> ReadCommitted(long fromAddress, long untilAddress)
     {
         using var iterator = _log.Scan(fromAddress, untilAddress, scanBufferingMode: ScanBufferingMode.SinglePageBuffering);
-        while (iterator.GetNext(out byte[] entry, out var length, out var current, out var next))
+        while (true)
         {
+            byte[] entry;
+            int length;
+            long current, next;
+            try
+            {
+                if (!iterator.GetNext(out entry, out length, out current, out next))
+                {
+                    yield break;
+                }
+            }
+            catch (FasterException ex)
+            {
+                throw new LogDamagedException($"The log is damaged after address {iterator.CurrentAddress}.", ex);
+            }
+
             yield return new LogRecord(current, entry.Length == length ? entry : entry[..length], next);
         }
     }
@@ -166,6 +194,28 @@ internal sealed partial class FasterEventLog : IEventLog
     /// </summary>
     private static long EntrySize(int recordLength) => EntryHeaderBytes + ((recordLength + 3) & ~3);
 
+    /// <summary>
+    /// Removes a damaged part of a closed log so the next open recovers to a clean prefix: when
+    /// <paramref name="badRecordAddress"/> is known, everything from that record on; in every case FASTER's commit
+    /// metadata, so that its recovery scans the whole log forward through the in-log commit records and stops at the
+    /// first entry it cannot read (its metadata may point past the damage, and then it never looks there).
+    /// </summary>
+    /// <remarks>Cutting at the start of the bad record, never at the end of the good one before it, keeps the commit
+    /// record that follows (and acknowledges) the last good record.</remarks>
+    public static void RemoveDamage(string directory, StorageOptions options, long? badRecordAddress)
+    {
+        if (badRecordAddress is { } address)
+        {
+            CutAfterTail(directory, address, options.SegmentSize);
+        }
+
+        var commits = Path.Combine(directory, "commits");
+        if (Directory.Exists(commits))
+        {
+            Directory.Delete(commits, recursive: true);
+        }
+    }
+
     private static (FasterLog Log, DeviceLogCommitCheckpointManager Manager, IDevice Device) OpenFaster(string directory, StorageOptions options)
     {
         var device = Devices.CreateLogDevice(SegmentBasePath(directory), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
@@ -216,6 +266,19 @@ internal sealed partial class FasterEventLog : IEventLog
         return extra + LaterSegments(directory, segment).Sum(later => new FileInfo(later).Length + 1);
     }
 
+    /// <summary>True when the segment that holds the tail ends before it (or is missing while the tail is past its start).</summary>
+    private static bool IsShorterThanTail(string directory, long tail, long segmentSize)
+    {
+        var offset = tail % segmentSize;
+        if (offset == 0)
+        {
+            return false;
+        }
+
+        var path = SegmentPath(directory, tail / segmentSize);
+        return !File.Exists(path) || new FileInfo(path).Length < offset;
+    }
+
     private static void CutAfterTail(string directory, long tail, long segmentSize)
     {
         var segment = tail / segmentSize;
@@ -244,6 +307,10 @@ internal sealed partial class FasterEventLog : IEventLog
     private static long SectorEnd(long offset) => (offset + 511) & ~511L;
 
     private static int Bits(long powerOfTwo) => BitOperations.Log2((ulong)powerOfTwo);
+
+    [LoggerMessage(EventId = LogEvents.LogMetadataDropped, EventName = nameof(LogEvents.LogMetadataDropped), Level = LogLevel.Error,
+        Message = "The log files end before the committed address {ClaimedTail} their metadata records; recovered by scanning to {TailAddress}")]
+    private static partial void LogMetadataDropped(ILogger logger, long claimedTail, long tailAddress);
 
     [LoggerMessage(EventId = LogEvents.TailCut, EventName = nameof(LogEvents.TailCut), Level = LogLevel.Warning,
         Message = "Recovered the log to address {TailAddress} and cut {Bytes} bytes of torn or uncommitted data after it")]
