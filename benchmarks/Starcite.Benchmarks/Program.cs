@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using Starcite.Benchmarks.Load;
 
-// `load append|read [--writers N --sessions N --payload BYTES --seconds N --events N --rounds N]` runs the load mode;
+// `load append|read|restart [--writers N --sessions N --payload BYTES --seconds N --events N --rounds N]` runs the load mode;
 // anything else goes to BenchmarkDotNet (for example `--filter '*Append*'`).
 if (args.Length > 0 && args[0] == "load")
 {
@@ -14,8 +14,11 @@ if (args.Length > 0 && args[0] == "load")
         case "read":
             await ReadLoad.RunAsync(options);
             return 0;
+        case "restart":
+            await RestartLoad.RunAsync(options);
+            return 0;
         default:
-            Console.Error.WriteLine("usage: load append|read [--writers N] [--sessions N] [--payload BYTES] [--seconds N] [--events N] [--rounds N] [--dir PATH]");
+            Console.Error.WriteLine("usage: load append|read|restart [--writers N] [--sessions N] [--payload BYTES] [--seconds N] [--events N] [--rounds N] [--dir PATH]");
             return 2;
     }
 }

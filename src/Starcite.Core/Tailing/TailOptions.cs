@@ -6,7 +6,7 @@ namespace Starcite.Tailing;
 public sealed class TailOptions
 {
     /// <summary>Default number of events a reader fetches from storage at a time.</summary>
-    public const int DefaultReadBatchSize = 256;
+    public const int DefaultReadBatchSize = 1000;
 
     /// <summary>Default number of recent events kept in memory for each session that has a live reader.</summary>
     public const int DefaultRecentEventsPerSession = 1024;
