@@ -26,6 +26,7 @@ public sealed partial class StarciteEngine
     public async ValueTask<AppendResult> AppendAsync(string sessionId, AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
+        ThrowIfUnavailable();
         var started = _time.GetTimestamp();
         var command = AppendCommand.From(request, UnixMicros.Now(_time), _options.MaxEventBytes);
         if (!_sessions.TryGet(sessionId, out var runtime))

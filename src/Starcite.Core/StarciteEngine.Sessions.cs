@@ -176,6 +176,7 @@ public sealed partial class StarciteEngine
 
     private void ThrowIfUnavailableForReads()
     {
+        ThrowIfNotStarted();
         if (IsClosed)
         {
             throw new EngineClosedException();

@@ -18,7 +18,7 @@ namespace Starcite;
 /// different sessions run in parallel and share each fsync of the log.</para>
 /// <para>Every outcome the engine reports is durable: an appended or deduplicated event, a conflict's <c>last_seq</c>
 /// and a created session are all on stable storage before the call returns. Readers never see anything else.</para>
-/// <para>Open one engine per data directory with <see cref="StartAsync"/>; dispose it to checkpoint and close.</para>
+/// <para>Open one engine per data directory with <see cref="StartAsync(StarciteOptions, ILoggerFactory, IMeterFactory, TimeProvider, CancellationToken)"/>; dispose it to checkpoint and close.</para>
 /// </remarks>
 public sealed partial class StarciteEngine : IAsyncDisposable
 {
@@ -26,27 +26,36 @@ public sealed partial class StarciteEngine : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly StarciteMetrics _metrics;
-    private readonly IEventLog _log;
-    private readonly IEventIndex _index;
-    private readonly SessionRegistry _sessions = new();
+    private const int MaxRecoveryAttempts = 4;
+
+    private readonly ILoggerFactory _loggerFactory;
     private readonly WriteGate _gate = new();
     private readonly LifetimeGate _lifetime = new();
     private readonly CancellationTokenSource _stopping = new();
-    private const int MaxRecoveryAttempts = 4;
-
     private readonly Func<SessionHeader, PendingEvent, ValueTask> _indexPublished;
+    private IEventLog _log = null!;     // set by StartAsync, before any operation may run
+    private IEventIndex _index = null!;
+    private SessionRegistry _sessions = new();
     private Task _checkpoints = Task.CompletedTask;
     private long _checkpointedAddress;
     private Exception? _failure;
+    private int _started;
     private int _disposed;
 
-    private StarciteEngine(StarciteOptions options, IEventLog log, IEventIndex index, TimeProvider time, ILoggerFactory loggerFactory, IMeterFactory? meterFactory)
+    /// <summary>Creates an engine on <see cref="StarciteOptions.DataDirectory"/> without touching the disk; call <see cref="StartAsync(CancellationToken)"/> before using it.</summary>
+    /// <remarks>Separate construction lets a host inject the engine into its services and recover it when the host starts.</remarks>
+    /// <param name="options">The options; validated here.</param>
+    /// <param name="loggerFactory">Where log messages go; none when null.</param>
+    /// <param name="meterFactory">Where the <c>Starcite</c> meter is created; a private meter when null.</param>
+    /// <param name="timeProvider">The clock for timestamps and timers; the system clock when null.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
+    public StarciteEngine(StarciteOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
+        StarciteOptionsValidator.ThrowIfInvalid(options);
         _options = options;
-        _log = log;
-        _index = index;
-        _time = time;
-        _logger = loggerFactory.CreateLogger<StarciteEngine>();
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _time = timeProvider ?? TimeProvider.System;
+        _logger = _loggerFactory.CreateLogger<StarciteEngine>();
         _metrics = new StarciteMetrics(meterFactory);
         _indexPublished = IndexPublishedAsync;
     }
@@ -54,8 +63,11 @@ public sealed partial class StarciteEngine : IAsyncDisposable
     /// <summary>The options the engine runs with.</summary>
     public StarciteOptions Options => _options;
 
-    /// <summary>Opens the engine on <see cref="StarciteOptions.DataDirectory"/>, recovering every acknowledged write.</summary>
-    /// <param name="options">Validated options (see <see cref="StarciteOptionsValidator"/>).</param>
+    /// <summary>True once started, and until it is disposed or its store fails.</summary>
+    public bool IsReady => Volatile.Read(ref _started) == 1 && !IsClosed && Volatile.Read(ref _failure) is null;
+
+    /// <summary>Creates an engine and starts it: <c>new StarciteEngine(...)</c> followed by <see cref="StartAsync(CancellationToken)"/>.</summary>
+    /// <param name="options">The options; validated first.</param>
     /// <param name="loggerFactory">Where log messages go; none when null.</param>
     /// <param name="meterFactory">Where the <c>Starcite</c> meter is created; a private meter when null.</param>
     /// <param name="timeProvider">The clock for timestamps and timers; the system clock when null.</param>
@@ -70,11 +82,32 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         TimeProvider? timeProvider = null,
         CancellationToken cancellationToken = default)
     {
-        StarciteOptionsValidator.ThrowIfInvalid(options);
-        loggerFactory ??= NullLoggerFactory.Instance;
-        timeProvider ??= TimeProvider.System;
-        var directory = Path.GetFullPath(options.DataDirectory);
-        var storageLogger = loggerFactory.CreateLogger("Starcite.Storage");
+        var engine = new StarciteEngine(options, loggerFactory, meterFactory, timeProvider);
+        try
+        {
+            await engine.StartAsync(cancellationToken).ConfigureAwait(false);
+            return engine;
+        }
+        catch
+        {
+            engine._metrics.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Opens the data directory and recovers every acknowledged write; the engine is usable once this returns.</summary>
+    /// <param name="cancellationToken">Cancels recovery.</param>
+    /// <exception cref="InvalidOperationException">The engine was started before.</exception>
+    /// <exception cref="StorageFailedException">The stored data cannot be recovered.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _started, 2, 0) != 0)
+        {
+            throw new InvalidOperationException("The engine was started before.");
+        }
+
+        var directory = Path.GetFullPath(_options.DataDirectory);
+        var storageLogger = _loggerFactory.CreateLogger("Starcite.Storage");
         var logDirectory = Path.Combine(directory, "log");
         var indexDirectory = Path.Combine(directory, "index");
 
@@ -82,21 +115,20 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         // more than any real crash needs.
         for (var attempt = 1; ; attempt++)
         {
-            var log = FasterEventLog.Open(logDirectory, options.Storage, timeProvider, storageLogger);
+            var log = FasterEventLog.Open(logDirectory, _options.Storage, _time, storageLogger);
             FasterEventIndex? index = null;
             RecoveryOutcome outcome;
             try
             {
-                index = await FasterEventIndex.OpenAsync(indexDirectory, options.Storage, storageLogger, cancellationToken).ConfigureAwait(false);
-                var engine = new StarciteEngine(options, log, index, timeProvider, loggerFactory, meterFactory);
-                outcome = await engine.RecoverAsync(directory, cancellationToken).ConfigureAwait(false);
+                index = await FasterEventIndex.OpenAsync(indexDirectory, _options.Storage, storageLogger, cancellationToken).ConfigureAwait(false);
+                (_log, _index, _sessions) = (log, index, new SessionRegistry());
+                outcome = await RecoverAsync(directory, cancellationToken).ConfigureAwait(false);
                 if (outcome.Recovered)
                 {
-                    engine._checkpoints = engine.RunCheckpointsAsync(engine._stopping.Token);
-                    return engine;
+                    _checkpoints = RunCheckpointsAsync(_stopping.Token);
+                    Volatile.Write(ref _started, 1);
+                    return;
                 }
-
-                engine._metrics.Dispose();
             }
             catch
             {
@@ -114,7 +146,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
             LogRebuilding(storageLogger, outcome.Problem ?? "", outcome.BadRecordAddress ?? -1);
             if (outcome.LogDamaged)
             {
-                FasterEventLog.RemoveDamage(logDirectory, options.Storage, outcome.BadRecordAddress);
+                FasterEventLog.RemoveDamage(logDirectory, _options.Storage, outcome.BadRecordAddress);
             }
 
             FasterEventIndex.Wipe(indexDirectory);
@@ -147,6 +179,15 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _checkpoints.ConfigureAwait(false);
         await _lifetime.CloseAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _started) != 1)
+        {
+            // Never started, or its start failed (which closed what it had opened).
+            _metrics.Dispose();
+            _gate.Dispose();
+            _stopping.Dispose();
+            return;
+        }
+
         try
         {
             if (_failure is null)
@@ -179,6 +220,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
 
     private void ThrowIfUnavailable()
     {
+        ThrowIfNotStarted();
         if (Volatile.Read(ref _failure) is { } failure)
         {
             throw new StorageFailedException("The store failed earlier; reopen the engine to recover.", failure);
@@ -221,9 +263,18 @@ public sealed partial class StarciteEngine : IAsyncDisposable
     /// <summary>Enters the lifetime gate before touching storage, or throws once the engine is closing. Pair with <c>_lifetime.Exit()</c>.</summary>
     private void EnterStorage()
     {
+        ThrowIfNotStarted();
         if (!_lifetime.TryEnter())
         {
             throw new EngineClosedException();
+        }
+    }
+
+    private void ThrowIfNotStarted()
+    {
+        if (Volatile.Read(ref _started) != 1 && !IsClosed)
+        {
+            throw new InvalidOperationException("Start the engine (StartAsync) before using it.");
         }
     }
 
