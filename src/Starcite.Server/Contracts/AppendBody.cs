@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Starcite.Server.Errors;
+using Starcite.Sessions;
+
+namespace Starcite.Server.Contracts;
+
+/// <summary>The append request body of contract §3. Unknown fields are ignored.</summary>
+internal static class AppendBody
+{
+    public static (AppendRequest? Request, ApiError? Error) Parse(JsonElement body)
+    {
+        const string code = "invalid_event";
+        if (!JsonFields.TryString(body, "type", out var type, out var error)
+            || !JsonFields.TryString(body, "actor", out var actor, out error)
+            || !JsonFields.TryString(body, "producer_id", out var producerId, out error)
+            || !JsonFields.TryString(body, "source", out var source, out error)
+            || !JsonFields.TryString(body, "idempotency_key", out var idempotencyKey, out error)
+            || !JsonFields.TryInteger(body, "producer_seq", 1, out var producerSeq, out error)
+            || !JsonFields.TryInteger(body, "expected_seq", 0, out var expectedSeq, out error)
+            || !JsonFields.TryObject(body, "payload", out var payload, out error))
+        {
+            return (null, new ApiError(StatusCodes.Status400BadRequest, code, error!));
+        }
+
+        if (!JsonFields.TryObject(body, "metadata", out var metadata, out error))
+        {
+            return (null, new ApiError(StatusCodes.Status400BadRequest, "invalid_metadata", error!));
+        }
+
+        if (!JsonFields.TryObject(body, "refs", out var refs, out error))
+        {
+            return (null, new ApiError(StatusCodes.Status400BadRequest, "invalid_refs", error!));
+        }
+
+        var missing = type is null ? "type" : payload is null ? "payload" : actor is null ? "actor" : producerId is null ? "producer_id" : producerSeq is null ? "producer_seq" : null;
+        if (missing is not null)
+        {
+            return (null, new ApiError(StatusCodes.Status400BadRequest, code, $"{missing} is required"));
+        }
+
+        return (new AppendRequest
+        {
+            Type = type!,
+            Payload = payload,
+            Actor = actor!,
+            ProducerId = producerId!,
+            ProducerSeq = producerSeq!.Value,
+            ExpectedSeq = expectedSeq,
+            Source = source,
+            Metadata = metadata,
+            Refs = refs,
+            IdempotencyKey = idempotencyKey,
+        }, null);
+    }
+}

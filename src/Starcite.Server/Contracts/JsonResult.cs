@@ -1,0 +1,21 @@
+using System.Text.Json;
+
+namespace Starcite.Server.Contracts;
+
+/// <summary>
+/// A response written straight to the body with a <see cref="Utf8JsonWriter"/>: stored JSON fields go out as raw
+/// bytes, never re-serialised.
+/// </summary>
+internal sealed class JsonResult(int status, Action<Utf8JsonWriter> write) : IResult
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        httpContext.Response.StatusCode = status;
+        httpContext.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(httpContext.Response.BodyWriter, WriterOptions);
+        write(writer);
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Options;
+using Starcite.Server.Contracts;
+using Starcite.Server.Errors;
+using Starcite.Sessions;
+
+namespace Starcite.Server.Endpoints;
+
+/// <summary>Sessions and history (contract §2-§4): create, get, list, append, events.</summary>
+internal static class SessionEndpoints
+{
+    public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var sessions = app.MapGroup("/v1/sessions").AddEndpointFilter(ContractErrorsFilter.InvokeAsync);
+        sessions.MapPost("", CreateAsync);
+        sessions.MapGet("", ListAsync);
+        sessions.MapGet("/{id}", GetAsync);
+        sessions.MapPost("/{id}/append", AppendAsync);
+        sessions.MapGet("/{id}/events", EventsAsync);
+    }
+
+    private static async Task<IResult> CreateAsync(HttpRequest request, StarciteEngine engine, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    {
+        var (document, error) = await RequestBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, allowEmpty: true, cancellationToken);
+        using (document)
+        {
+            if (error is not null)
+            {
+                return error.ToResult();
+            }
+
+            var (create, invalid) = CreateSessionBody.Parse(document!.RootElement);
+            if (invalid is not null)
+            {
+                return invalid.ToResult();
+            }
+
+            var result = await engine.CreateSessionAsync(create!, cancellationToken);
+            return result.Created
+                ? new JsonResult(StatusCodes.Status201Created, writer => WireFormat.WriteSession(writer, result.Session))
+                : new ApiError(StatusCodes.Status409Conflict, "session_exists", $"Session {result.Session.Id} already exists").ToResult();
+        }
+    }
+
+    private static async Task<IResult> GetAsync(string id, StarciteEngine engine, CancellationToken cancellationToken)
+    {
+        var session = await engine.GetSessionAsync(id, cancellationToken);
+        return session is null
+            ? new ApiError(StatusCodes.Status404NotFound, "session_not_found", $"Session {id} was not found").ToResult()
+            : new JsonResult(StatusCodes.Status200OK, writer => WireFormat.WriteSession(writer, session));
+    }
+
+    private static async Task<IResult> ListAsync(HttpRequest request, StarciteEngine engine, CancellationToken cancellationToken)
+    {
+        if (!Query.TryLimit(request, out var limit, out var error))
+        {
+            return error.ToResult();
+        }
+
+        var filter = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, values) in request.Query)
+        {
+            if (key.StartsWith("metadata[", StringComparison.Ordinal) && key.EndsWith(']') && key.Length > "metadata[]".Length)
+            {
+                filter[key["metadata[".Length..^1]] = values.ToString();
+            }
+        }
+
+        var page = await engine.ListSessionsAsync(new SessionQuery { Limit = limit, Cursor = request.Query["cursor"].FirstOrDefault(), MetadataFilter = filter }, cancellationToken);
+        return new JsonResult(StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("sessions");
+            foreach (var session in page.Sessions)
+            {
+                WireFormat.WriteSession(writer, session);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("next_cursor", page.NextCursor);
+            writer.WriteEndObject();
+        });
+    }
+
+    private static async Task<IResult> AppendAsync(string id, HttpRequest request, StarciteEngine engine, IOptions<ServerOptions> options, CancellationToken cancellationToken)
+    {
+        var (document, error) = await RequestBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, allowEmpty: false, cancellationToken);
+        using (document)
+        {
+            if (error is not null)
+            {
+                return error.ToResult();
+            }
+
+            var (append, invalid) = AppendBody.Parse(document!.RootElement);
+            if (invalid is not null)
+            {
+                return invalid.ToResult();
+            }
+
+            var result = await engine.AppendAsync(id, append!, cancellationToken);
+            if (!result.Succeeded)
+            {
+                return ApiError.From(result, id, append!.ProducerId, append.ProducerSeq, append.ExpectedSeq).ToResult();
+            }
+
+            return new JsonResult(StatusCodes.Status201Created, writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("seq", result.Seq);
+                writer.WriteNumber("last_seq", result.LastSeq);
+                writer.WriteBoolean("deduped", result.Deduped);
+                writer.WriteEndObject();
+            });
+        }
+    }
+
+    private static async Task<IResult> EventsAsync(string id, HttpRequest request, StarciteEngine engine, CancellationToken cancellationToken)
+    {
+        if (!Query.TryCursor(request, out var cursor, out var error) || !Query.TryLimit(request, out var limit, out error))
+        {
+            return error.ToResult();
+        }
+
+        var page = await engine.ReadEventsAsync(id, cursor, limit, cancellationToken);
+        return new JsonResult(StatusCodes.Status200OK, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("events");
+            foreach (var e in page.Events)
+            {
+                WireFormat.WriteEvent(writer, e);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteNumber("next_cursor", page.NextCursor);
+            writer.WriteNumber("last_seq", page.LastSeq);
+            writer.WriteEndObject();
+        });
+    }
+}

@@ -1,0 +1,45 @@
+using Starcite.Server.Contracts;
+using Starcite.Sessions;
+
+namespace Starcite.Server.Errors;
+
+/// <summary>An error response of contract §6: a status and <c>{"error": code, "message": text}</c>.</summary>
+internal sealed record ApiError(int Status, string Code, string Message)
+{
+    public static ApiError InvalidJson(string message) => new(StatusCodes.Status400BadRequest, "invalid_json", message);
+
+    public static ApiError NotFound(string message) => new(StatusCodes.Status404NotFound, "not_found", message);
+
+    public static ApiError PayloadTooLarge(long limit) => new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body is larger than {limit} bytes");
+
+    /// <summary>Maps an engine exception to its contract status and code: all of them in one place.</summary>
+    public static ApiError From(StarciteException exception) => exception switch
+    {
+        InvalidRequestException { Code: "payload_too_large" } e => new(StatusCodes.Status413PayloadTooLarge, e.Code, e.Message),
+        InvalidRequestException e => new(StatusCodes.Status400BadRequest, e.Code, e.Message),
+        SessionNotFoundException e => new(StatusCodes.Status404NotFound, e.Code, e.Message),
+        EngineClosedException e => new(StatusCodes.Status503ServiceUnavailable, e.Code, e.Message),
+        _ => new(StatusCodes.Status500InternalServerError, "internal_error", "The server failed to handle the request"),
+    };
+
+    /// <summary>Maps a rejected append (an expected outcome of the engine) to its contract error.</summary>
+    public static ApiError From(AppendResult result, string sessionId, string producerId, long producerSeq, long? expectedSeq) => result.Status switch
+    {
+        AppendStatus.SessionNotFound => new(StatusCodes.Status404NotFound, "session_not_found", $"Session {sessionId} was not found"),
+        AppendStatus.ProducerReplayConflict => new(StatusCodes.Status409Conflict, "producer_replay_conflict",
+            $"Producer {producerId} already appended seq {producerSeq} with different content"),
+        AppendStatus.ProducerSeqConflict => new(StatusCodes.Status409Conflict, "producer_seq_conflict",
+            $"Producer {producerId} expected seq {result.ExpectedProducerSeq}, got {producerSeq}"),
+        AppendStatus.ExpectedSeqConflict => new(StatusCodes.Status409Conflict, "expected_seq_conflict",
+            $"Expected seq {expectedSeq}, current seq is {result.LastSeq}"),
+        _ => throw new ArgumentOutOfRangeException(nameof(result), result.Status, "Not an error outcome."),
+    };
+
+    public IResult ToResult() => new JsonResult(Status, writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteString("error", Code);
+        writer.WriteString("message", Message);
+        writer.WriteEndObject();
+    });
+}

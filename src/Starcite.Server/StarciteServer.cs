@@ -1,0 +1,62 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+using Starcite.Server.Endpoints;
+using Starcite.Server.Errors;
+
+namespace Starcite.Server;
+
+/// <summary>Builds the reference server: configuration, the engine, and the HTTP surface.</summary>
+public static class StarciteServer
+{
+    /// <summary>The default address: <c>http://localhost:4000</c>, as the original Starcite.</summary>
+    public const string DefaultUrl = "http://localhost:4000";
+
+    /// <summary>
+    /// Builds the application. Configuration: <c>appsettings.json</c> section <c>Starcite</c>, environment variables
+    /// (<c>Starcite__DataDirectory</c>, and the original Starcite's <c>STARCITE_DATA_DIR</c> and <c>PORT</c>), and the
+    /// command line; standard <c>--urls</c> / <c>ASPNETCORE_URLS</c> win over <c>PORT</c>.
+    /// </summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        ApplyOriginalVariables(builder);
+        configure?.Invoke(builder);
+
+        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Starcite:Server"));
+        builder.Services.AddSingleton(services =>
+        {
+            var options = new StarciteOptions();
+            builder.Configuration.GetSection("Starcite").Bind(options);
+            return new StarciteEngine(options, services.GetRequiredService<ILoggerFactory>(), services.GetService<IMeterFactory>(), TimeProvider.System);
+        });
+        builder.Services.AddHostedService<EngineLifetime>();
+        // The contract's limit is enforced while reading (413 payload_too_large). Kestrel's own limit sits 1 MiB higher
+        // so it can drain a modestly oversized body after that answer and the client reads it instead of a reset.
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+            kestrel.Limits.MaxRequestBodySize = (context.Configuration.GetSection("Starcite:Server").Get<ServerOptions>()?.MaxBodyBytes
+                ?? ServerOptions.DefaultMaxBodyBytes) + (1 << 20));
+
+        var app = builder.Build();
+        app.UseContractErrors();
+        app.MapHealthEndpoints();
+        app.MapSessionEndpoints();
+        _ = app.Services.GetRequiredService<IOptions<ServerOptions>>();
+        return app;
+    }
+
+    private static void ApplyOriginalVariables(WebApplicationBuilder builder)
+    {
+        var overrides = new Dictionary<string, string?>();
+        if (Environment.GetEnvironmentVariable("STARCITE_DATA_DIR") is { Length: > 0 } dataDir)
+        {
+            overrides["Starcite:DataDirectory"] = dataDir;
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            overrides["urls"] = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } port ? $"http://localhost:{port}" : DefaultUrl;
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
+    }
+}
