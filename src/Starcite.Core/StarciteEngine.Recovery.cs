@@ -39,6 +39,11 @@ public sealed partial class StarciteEngine
             _sessions.Add(new SessionRuntime(state, visible: true));
         }
 
+        if (VerifyTail(snapshot, stateFrom, end) is { } damage)
+        {
+            return damage;
+        }
+
         var indexFrom = Math.Max(Math.Min(_index.CoveredAddress, stateFrom), _log.BeginAddress);
         var replayed = 0L;
         using (var records = _log.ReadCommitted(indexFrom, end).GetEnumerator())
@@ -82,6 +87,42 @@ public sealed partial class StarciteEngine
         var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         LogEngineStarted(_logger, directory, _sessions.Count, replayed, elapsed);
         return RecoveryOutcome.Success;
+    }
+
+    /// <summary>
+    /// Checks the records the snapshot already covers near the end of the log, where a torn or scribbled tail would
+    /// be: FASTER trusts its commit metadata and does not re-read them, and replay starts after the snapshot. The scan
+    /// starts at a known record (the earliest producer's last event within the window) and checks every CRC.
+    /// </summary>
+    private RecoveryOutcome? VerifyTail(SessionSnapshot? snapshot, long stateFrom, long end)
+    {
+        var window = end - (2 * _options.Storage.PageSize);
+        var from = (snapshot?.Sessions ?? [])
+            .SelectMany(session => session.Producers.Values)
+            .Select(producer => producer.LastAddress)
+            .Where(address => address >= window && address < stateFrom)
+            .DefaultIfEmpty(stateFrom)
+            .Min();
+        try
+        {
+            foreach (var record in _log.ReadCommitted(from, stateFrom))
+            {
+                try
+                {
+                    RecordCodec.ReadKind(record.Bytes);
+                }
+                catch (CorruptRecordException ex)
+                {
+                    return RecoveryOutcome.Damaged(record.Address, ex.Message);
+                }
+            }
+        }
+        catch (LogDamagedException ex)
+        {
+            return RecoveryOutcome.Damaged(null, ex.Message);
+        }
+
+        return null;
     }
 
     /// <summary>Applies one durable record; any inconsistency is reported as a corrupt record, before anything changes.</summary>
