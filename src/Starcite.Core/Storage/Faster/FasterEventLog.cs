@@ -42,7 +42,8 @@ internal sealed partial class FasterEventLog : IEventLog
     {
         Directory.CreateDirectory(directory);
         var (log, manager, device) = OpenFaster(directory, options);
-        if (IsShorterThanTail(directory, log.TailAddress, options.SegmentSize))
+        // An empty log already reports a tail past its first bytes with no segment file yet: nothing can be missing.
+        if (log.TailAddress > log.BeginAddress && IsShorterThanTail(directory, log.TailAddress, options.SegmentSize))
         {
             // FASTER's commit metadata claims more than the files hold (the log lost its end after that metadata was
             // written). Without the metadata, recovery scans forward and stops where the data really ends.
@@ -309,7 +310,7 @@ internal sealed partial class FasterEventLog : IEventLog
     private static int Bits(long powerOfTwo) => BitOperations.Log2((ulong)powerOfTwo);
 
     [LoggerMessage(EventId = LogEvents.LogMetadataDropped, EventName = nameof(LogEvents.LogMetadataDropped), Level = LogLevel.Error,
-        Message = "The log files end before the committed address {ClaimedTail} their metadata records; recovered by scanning to {TailAddress}")]
+        Message = "The log files end before address {ClaimedTail}, which FASTER's commit metadata records as committed; recovered by scanning to {TailAddress}")]
     private static partial void LogMetadataDropped(ILogger logger, long claimedTail, long tailAddress);
 
     [LoggerMessage(EventId = LogEvents.TailCut, EventName = nameof(LogEvents.TailCut), Level = LogLevel.Warning,
