@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Starcite.Server.Endpoints;
 using Starcite.Server.Errors;
@@ -23,13 +22,7 @@ public static class StarciteServer
         configure?.Invoke(builder);
 
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Starcite:Server"));
-        builder.Services.AddSingleton(services =>
-        {
-            var options = new StarciteOptions();
-            builder.Configuration.GetSection("Starcite").Bind(options);
-            return new StarciteEngine(options, services.GetRequiredService<ILoggerFactory>(), services.GetService<IMeterFactory>(), TimeProvider.System);
-        });
-        builder.Services.AddHostedService<EngineLifetime>();
+        builder.AddStarcite(); // binds and validates the Starcite section; recovers before Kestrel takes traffic
         // The contract's limit is enforced while reading (413 payload_too_large). Kestrel's own limit sits 1 MiB higher
         // so it can drain a modestly oversized body after that answer and the client reads it instead of a reset.
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
