@@ -7,9 +7,16 @@ cd "$(dirname "$0")"
 
 results="$PWD/TestResults"
 rm -rf "$results"
+dotnet build Starcite.sln -c Release
 
+# One run per test project, each with its own report file: reports named by timestamp collide when two assemblies
+# finish in the same instant, and the count must come from every assembly.
 status=0
-dotnet test --solution Starcite.sln -c Release --results-directory "$results" --report-xunit-junit "$@" || status=$?
+for project in tests/*.Tests/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test --project "$project" -c Release --no-build --results-directory "$results" \
+    --report-xunit-junit --report-xunit-junit-filename "$name.junit.xml" "$@" || status=$?
+done
 
 scripts/count-test-results.sh "$results" || status=1
 exit "$status"
