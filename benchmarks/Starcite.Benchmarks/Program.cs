@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Running;
 using Starcite.Benchmarks.Load;
+using Starcite.Benchmarks.Load.Http;
 
-// `load append|read|restart [--writers N --sessions N --payload BYTES --seconds N --events N --rounds N]` runs the load mode;
+// `load append|read|restart|http-append|http-tail [options]` runs the load mode (see the usage line below);
 // anything else goes to BenchmarkDotNet (for example `--filter '*Append*'`).
 if (args.Length > 0 && args[0] == "load")
 {
@@ -17,8 +18,15 @@ if (args.Length > 0 && args[0] == "load")
         case "restart":
             await RestartLoad.RunAsync(options);
             return 0;
+        case "http-append":
+            await HttpAppendLoad.RunAsync(options);
+            return 0;
+        case "http-tail":
+            await HttpTailLoad.RunAsync(options);
+            return 0;
         default:
-            Console.Error.WriteLine("usage: load append|read|restart [--writers N] [--sessions N] [--payload BYTES] [--seconds N] [--events N] [--rounds N] [--dir PATH]");
+            Console.Error.WriteLine("usage: load append|read|restart|http-append|http-tail [--writers N | --connections N] [--sessions N] [--payload BYTES] " +
+                "[--seconds N] [--events N] [--rounds N] [--rate N] [--subscribers N] [--url http://host:port] [--dir PATH]");
             return 2;
     }
 }
