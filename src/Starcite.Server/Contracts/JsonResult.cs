@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Starcite.Server.Contracts;
 
@@ -9,6 +10,9 @@ namespace Starcite.Server.Contracts;
 internal sealed class JsonResult(int status, Action<Utf8JsonWriter> write) : IResult
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    /// <summary>A fixed-shape body through its source-generated serialiser.</summary>
+    public static JsonResult Of<T>(int status, T body, JsonTypeInfo<T> type) => new(status, writer => JsonSerializer.Serialize(writer, body, type));
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {

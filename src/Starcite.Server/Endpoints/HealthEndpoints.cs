@@ -13,15 +13,6 @@ internal static class HealthEndpoints
             : Status(StatusCodes.Status503ServiceUnavailable, "unavailable", "local storage is not open"));
     }
 
-    private static JsonResult Status(int status, string text, string? reason) => new(status, writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("status", text);
-        if (reason is not null)
-        {
-            writer.WriteString("reason", reason);
-        }
-
-        writer.WriteEndObject();
-    });
+    private static JsonResult Status(int status, string text, string? reason) =>
+        JsonResult.Of(status, new HealthBody(text, reason), WireJsonContext.Default.HealthBody);
 }

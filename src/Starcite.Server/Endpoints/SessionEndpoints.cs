@@ -105,14 +105,7 @@ internal static class SessionEndpoints
                 return ApiError.From(result, id, append!.ProducerId, append.ProducerSeq, append.ExpectedSeq).ToResult();
             }
 
-            return new JsonResult(StatusCodes.Status201Created, writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("seq", result.Seq);
-                writer.WriteNumber("last_seq", result.LastSeq);
-                writer.WriteBoolean("deduped", result.Deduped);
-                writer.WriteEndObject();
-            });
+            return JsonResult.Of(StatusCodes.Status201Created, new AppendReply(result.Seq, result.LastSeq, result.Deduped), WireJsonContext.Default.AppendReply);
         }
     }
 

@@ -35,11 +35,5 @@ internal sealed record ApiError(int Status, string Code, string Message)
         _ => throw new ArgumentOutOfRangeException(nameof(result), result.Status, "Not an error outcome."),
     };
 
-    public IResult ToResult() => new JsonResult(Status, writer =>
-    {
-        writer.WriteStartObject();
-        writer.WriteString("error", Code);
-        writer.WriteString("message", Message);
-        writer.WriteEndObject();
-    });
+    public IResult ToResult() => JsonResult.Of(Status, new ErrorBody(Code, Message), WireJsonContext.Default.ErrorBody);
 }
