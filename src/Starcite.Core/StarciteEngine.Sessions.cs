@@ -79,6 +79,9 @@ public sealed partial class StarciteEngine
         }
     }
 
+    /// <summary>The session's durable last seq as this member holds it right now (no read barrier), or -1 when it has no such session.</summary>
+    internal long TryGetCommittedSeq(string sessionId) => _sessions.TryGet(sessionId, out var runtime) && runtime.IsVisible ? runtime.CommittedSeq : -1;
+
     private SessionInfo? GetVisible(string sessionId) => _sessions.TryGet(sessionId, out var runtime) && runtime.IsVisible ? runtime.ToInfo() : null;
 
     /// <summary>Lists sessions in id order (ordinal), one page at a time (contract §2).</summary>

@@ -105,6 +105,10 @@ public sealed partial class StarciteEngine
         {
             ExitWrite();
         }
+
+        // Make the install durable at once, and let the WAL see the snapshot's index as this member's snapshot: the WAL
+        // holds no entries before it, so it must never look for them.
+        await CheckpointAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Logs one snapshot record unless the store already has it; returns its new address, or -1 when skipped.</summary>

@@ -15,11 +15,13 @@ public sealed class InProcessCluster : IAsyncDisposable
     private readonly string[] _members;
     private readonly StarciteEngine?[] _engines;
     private readonly Action<StarciteOptions>? _configure;
+    private readonly Starcite.Tests.TestSupport.CapturingLoggerFactory?[] _logs;
 
     private InProcessCluster(int size, Action<StarciteOptions>? configure)
     {
         _members = [.. FreePorts.Take(size).Select(port => $"127.0.0.1:{port}")];
         _engines = new StarciteEngine?[size];
+        _logs = new Starcite.Tests.TestSupport.CapturingLoggerFactory?[size];
         _configure = configure;
     }
 
@@ -57,7 +59,22 @@ public sealed class InProcessCluster : IAsyncDisposable
         options.Cluster.Self = _members[i];
         options.Cluster.ClientUrl = $"http://member{i}.test";
         _configure?.Invoke(options);
-        _engines[i] = await StarciteEngine.StartAsync(options, cancellationToken: TestContext.Current.CancellationToken);
+        var logs = _logs[i] = new Starcite.Tests.TestSupport.CapturingLoggerFactory();
+        _engines[i] = await StarciteEngine.StartAsync(options, logs, cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Everything member <paramref name="i"/> logged since it last started.</summary>
+    public Starcite.Tests.TestSupport.CapturingLoggerFactory Logs(int i) => _logs[i] ?? throw new InvalidOperationException($"Member {i} never started.");
+
+    /// <summary>Deletes a stopped member's data directory, as if its disk were replaced.</summary>
+    public void Wipe(int i)
+    {
+        if (_engines[i] is not null)
+        {
+            throw new InvalidOperationException($"Stop member {i} before wiping it.");
+        }
+
+        Directory.Delete(DataDirectory(i), recursive: true);
     }
 
     /// <summary>Disposes member <paramref name="i"/> (a graceful stop; its data directory stays).</summary>
@@ -85,6 +102,11 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public int AnyFollower(int leader) => Running.First(i => i != leader);
 
+    /// <summary>Waits until member <paramref name="i"/> has session <paramref name="sessionId"/> with at least <paramref name="lastSeq"/> events.</summary>
+    public Task WaitForLastSeqAsync(int i, string sessionId, long lastSeq) =>
+        WaitUntilAsync(() => _engines[i] is { } engine && engine.TryGetCommittedSeq(sessionId) >= lastSeq ? true : (bool?)null,
+            $"member {i} to hold {sessionId} up to seq {lastSeq}");
+
     /// <summary>Polls <paramref name="probe"/> until it returns a value, failing after the deadline.</summary>
     public static async Task<T> WaitUntilAsync<T>(Func<T?> probe, string what)
         where T : struct
@@ -110,9 +132,10 @@ public sealed class InProcessCluster : IAsyncDisposable
         }
     }
 
-    public static AppendRequest Event(string producer, long producerSeq) => new()
+    public static AppendRequest Event(string producer, long producerSeq, long? expectedSeq = null, string type = "content") => new()
     {
-        Type = "content",
+        Type = type,
+        ExpectedSeq = expectedSeq,
         Payload = System.Text.Encoding.UTF8.GetBytes($$"""{"text":"{{producer}}-{{producerSeq}}"}"""),
         Actor = "agent:test",
         ProducerId = producer,
