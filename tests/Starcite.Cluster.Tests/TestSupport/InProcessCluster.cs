@@ -108,7 +108,11 @@ public sealed class InProcessCluster : IAsyncDisposable
             $"member {i} to hold {sessionId} up to seq {lastSeq}");
 
     /// <summary>Polls <paramref name="probe"/> until it returns a value, failing after the deadline.</summary>
-    public static async Task<T> WaitUntilAsync<T>(Func<T?> probe, string what)
+    public static Task<T> WaitUntilAsync<T>(Func<T?> probe, string what)
+        where T : struct => WaitUntilAsync(() => Task.FromResult(probe()), what);
+
+    /// <summary>Polls <paramref name="probe"/> until it returns a value, failing after the deadline.</summary>
+    public static async Task<T> WaitUntilAsync<T>(Func<Task<T?>> probe, string what)
         where T : struct
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -116,7 +120,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
         while (true)
         {
-            if (probe() is { } value)
+            if (await probe() is { } value)
             {
                 return value;
             }
