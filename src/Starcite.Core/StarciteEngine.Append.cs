@@ -98,7 +98,7 @@ public sealed partial class StarciteEngine
                 return new DecideStep(NextStep.FetchAcceptedEarlier, default, 0);
             }
 
-            var decision = AppendDecider.Decide(state, command, acceptedEarlier);
+            var decision = AppendDecider.Decide(state, command, acceptedEarlier, IsOverCapacity);
             if (decision.Status != AppendStatus.Appended)
             {
                 return new DecideStep(NextStep.ReportWhenDurable, new AppendResult(decision.Status, decision.Seq, state.LastSeq, decision.ExpectedProducerSeq), 0);
@@ -114,7 +114,8 @@ public sealed partial class StarciteEngine
                     return new DecideStep(NextStep.WaitForRoom, default, 0);
                 }
 
-                var producer = state.Apply(decision.Seq, command.ProducerId, command.ProducerSeq, command.InsertedAtMicros, address);
+                var producer = state.Apply(decision.Seq, command.ProducerId, command.ProducerSeq, command.InsertedAtMicros, address, written);
+                AddUnarchived(written);
                 runtime.AddPending(new PendingEvent(new LogPosition(address, written), producer.Number, ToEvent(state.Header.Id, decision.Seq, command)));
                 return new DecideStep(NextStep.Commit, new AppendResult(AppendStatus.Appended, decision.Seq, decision.Seq), address);
             }
@@ -176,6 +177,11 @@ public sealed partial class StarciteEngine
     private AppendResult Record(long started, AppendResult result)
     {
         _metrics.OnAppend(_time.GetElapsedTime(started), result.Status);
+        if (result.Status == AppendStatus.EventStoreBackpressure)
+        {
+            _metrics.OnBackpressure();
+        }
+
         return result;
     }
 

@@ -1,5 +1,6 @@
 using Starcite.Sessions;
 using Starcite.Storage.Checkpoints;
+using Starcite.Storage.Codec;
 
 namespace Starcite;
 
@@ -31,13 +32,14 @@ public sealed partial class StarciteEngine
             var lastAddress = -1L;
             var touched = new HashSet<SessionRuntime>();
             var created = new List<SessionRuntime>();
+            var archived = new List<(SessionRuntime Runtime, SessionArchivedRecord Record)>();
             for (var i = 0; i < commands.Count; i++)
             {
                 AppliedWrite outcome;
                 long address;
                 while (true)
                 {
-                    (outcome, address) = TryApply(commands[i]);
+                    (outcome, address) = TryApply(commands[i], archived);
                     if (address != WaitingForRoom)
                     {
                         break;
@@ -49,7 +51,10 @@ public sealed partial class StarciteEngine
                 if (address >= 0)
                 {
                     lastAddress = address;
-                    (outcome.Kind == AppliedWriteKind.Created ? (ICollection<SessionRuntime>)created : touched).Add(outcome.Runtime!);
+                    if (outcome.Kind is AppliedWriteKind.Created or AppliedWriteKind.Appended)
+                    {
+                        (outcome.Kind == AppliedWriteKind.Created ? (ICollection<SessionRuntime>)created : touched).Add(outcome.Runtime!);
+                    }
                 }
 
                 if (outcomes is not null)
@@ -73,6 +78,11 @@ public sealed partial class StarciteEngine
                 await runtime.PublishAsync(_log.CommittedUntilAddress, _indexPublished).ConfigureAwait(false);
             }
 
+            foreach (var (runtime, record) in archived)
+            {
+                RecordArchived(runtime, record);
+            }
+
             Volatile.Write(ref _applied, position);
         }
         finally
@@ -84,7 +94,7 @@ public sealed partial class StarciteEngine
     private const long WaitingForRoom = -2;
 
     /// <summary>Applies one command; the address is the record's, -1 when nothing was logged, or <see cref="WaitingForRoom"/>.</summary>
-    private (AppliedWrite Outcome, long Address) TryApply(WriteCommand command)
+    private (AppliedWrite Outcome, long Address) TryApply(WriteCommand command, List<(SessionRuntime, SessionArchivedRecord)> archived)
     {
         switch (command)
         {
@@ -109,6 +119,21 @@ public sealed partial class StarciteEngine
                     NextStep.Commit => (new AppliedWrite(AppliedWriteKind.Appended, session, step.Result.Seq), step.Address),
                     _ => (new AppliedWrite(AppliedWriteKind.Rejected, session, Rejection: step.Result), -1),
                 };
+            case ArchiveProgressWrite p:
+                if (!_sessions.TryGet(p.SessionId, out var progressed) || p.ArchivedSeq <= progressed.State.Archive.ArchivedSeq)
+                {
+                    return (new AppliedWrite(AppliedWriteKind.Exists, progressed), -1); // nothing new (for example a re-apply)
+                }
+
+                var record = new SessionArchivedRecord(progressed.Header.Number, p.ArchivedSeq, p.ArchivedBytes);
+                var buffer = new byte[RecordCodec.SessionArchivedSize];
+                if (!_log.TryAppend(buffer.AsSpan(0, RecordCodec.Write(record, buffer)), out var archivedAt))
+                {
+                    return (default, WaitingForRoom);
+                }
+
+                archived.Add((progressed, record));
+                return (new AppliedWrite(AppliedWriteKind.Exists, progressed), archivedAt);
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command.");
         }

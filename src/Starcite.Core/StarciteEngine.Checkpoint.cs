@@ -53,6 +53,7 @@ public sealed partial class StarciteEngine
                     if (_failure is null)
                     {
                         await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+                        await ReclaimAsync(LastCheckpoint, cancellationToken).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -79,7 +80,8 @@ public sealed partial class StarciteEngine
                 LastSeq = pair.Value.LastSeq,
                 LastAddress = pair.Value.LastAddress,
             },
-            StringComparer.Ordinal));
+            StringComparer.Ordinal),
+        state.Archive);
 
     [LoggerMessage(EventId = LogEvents.CheckpointCompleted, EventName = nameof(LogEvents.CheckpointCompleted), Level = LogLevel.Debug,
         Message = "Checkpoint at log address {CoveredAddress}: {SessionCount} sessions in {CheckpointMilliseconds} ms")]

@@ -99,6 +99,11 @@ public sealed partial class StarciteEngine
             }
         }
 
+        if (HasArchive && missing.Count > 0)
+        {
+            await ReadReclaimedAsync(runtime, afterSeq, events, missing, cancellationToken).ConfigureAwait(false);
+        }
+
         if (missing.Count == events.Length && events.Length >= MinScanEvents)
         {
             await ScanRangeAsync(runtime, afterSeq, events, missing, cancellationToken).ConfigureAwait(false);
@@ -117,7 +122,7 @@ public sealed partial class StarciteEngine
                 }
 
 #pragma warning disable CA2012 // stored to run reads concurrently; each is awaited exactly once below
-                reads[j] = ReadEventAtAsync(runtime, entry.Position, cancellationToken);
+                reads[j] = ReadEventAsync(runtime, entry, cancellationToken);
 #pragma warning restore CA2012
             }
 
@@ -152,7 +157,7 @@ public sealed partial class StarciteEngine
         var session = runtime.Header.Number;
         var first = await _index.TryGetAsync(IndexKey.ForSeq(session, afterSeq + 1), cancellationToken).ConfigureAwait(false);
         var last = await _index.TryGetAsync(IndexKey.ForSeq(session, afterSeq + events.Length), cancellationToken).ConfigureAwait(false);
-        if (!first.Exists || !last.Exists || last.Address < first.Address)
+        if (!first.Exists || !last.Exists || last.Address < first.Address || first.Address < _log.BeginAddress)
         {
             return;
         }
@@ -185,14 +190,29 @@ public sealed partial class StarciteEngine
         missing.RemoveAll(slot => events[slot] is not null);
     }
 
-    /// <summary>Reads the event an index entry names.</summary>
-    private ValueTask<SessionEvent> ReadEventAsync(SessionRuntime runtime, IndexEntry entry, CancellationToken cancellationToken) =>
-        ReadEventAtAsync(runtime, entry.Position, cancellationToken);
-
     private async ValueTask<SessionEvent> ReadEventAtAsync(SessionRuntime runtime, LogPosition position, CancellationToken cancellationToken)
     {
         var bytes = await _log.ReadAsync(position.Address, position.Length, cancellationToken).ConfigureAwait(false);
         return DecodeEvent(runtime, bytes, position.Address);
+    }
+
+    /// <summary>Reads the event an index entry names: from the log, or from the archive once its record was reclaimed.</summary>
+    private async ValueTask<SessionEvent> ReadEventAsync(SessionRuntime runtime, IndexEntry entry, CancellationToken cancellationToken)
+    {
+        if (HasArchive && entry.Address < _log.BeginAddress)
+        {
+            return (await ReadArchivedAsync(runtime, entry.Seq - 1, 1, cancellationToken).ConfigureAwait(false))[0];
+        }
+
+        try
+        {
+            return await ReadEventAtAsync(runtime, entry.Position, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageFailedException) when (HasArchive && entry.Address < _log.BeginAddress)
+        {
+            // Reclaimed between the lookup and the read.
+            return (await ReadArchivedAsync(runtime, entry.Seq - 1, 1, cancellationToken).ConfigureAwait(false))[0];
+        }
     }
 
     private static SessionEvent DecodeEvent(SessionRuntime runtime, byte[] record, long address)

@@ -80,6 +80,7 @@ public sealed partial class StarciteEngine
         }
 
         _checkpointedAddress = stateFrom;
+        Volatile.Write(ref _unarchivedBytes, _sessions.All().Sum(session => session.State.Archive.UnarchivedBytes));
         if (replayed > 0)
         {
             // Bound the next restart now rather than after the first interval.
@@ -105,6 +106,7 @@ public sealed partial class StarciteEngine
             .Where(address => address >= window && address < stateFrom)
             .DefaultIfEmpty(stateFrom)
             .Min();
+        from = Math.Max(from, _log.BeginAddress); // a producer's last record may have been reclaimed
         try
         {
             foreach (var record in _log.ReadCommitted(from, stateFrom))
@@ -157,7 +159,7 @@ public sealed partial class StarciteEngine
                         throw new CorruptRecordException($"Session {state.Header.Id}: event seq {fields.Seq} does not follow last seq {state.LastSeq}.");
                     }
 
-                    state.Apply(fields.Seq, fields.ProducerId, fields.ProducerSeq, fields.InsertedAtMicros, record.Address);
+                    state.Apply(fields.Seq, fields.ProducerId, fields.ProducerSeq, fields.InsertedAtMicros, record.Address, record.Bytes.Length);
                     session.RestoreCommitted(state.LastSeq, state.UpdatedAtMicros);
                 }
 
@@ -169,6 +171,13 @@ public sealed partial class StarciteEngine
                 var entry = new IndexEntry(record.Address, record.Bytes.Length, fields.Seq);
                 await _index.UpsertAsync(IndexKey.ForSeq(fields.SessionNumber, fields.Seq), entry).ConfigureAwait(false);
                 await _index.UpsertAsync(IndexKey.ForProducer(fields.SessionNumber, producer.Number, fields.ProducerSeq), entry).ConfigureAwait(false);
+                break;
+            case RecordKind.SessionArchived when applyState:
+                var archived = RecordCodec.ReadSessionArchived(record.Bytes);
+                var target = _sessions.ByNumber(archived.SessionNumber)
+                    ?? throw new CorruptRecordException($"Archive progress names unknown session number {archived.SessionNumber}.");
+                target.State.ApplyArchived(archived.ArchivedSeq, archived.ArchivedBytes);
+                target.RestoreCommitted(target.State.LastSeq, target.State.UpdatedAtMicros);
                 break;
         }
     }

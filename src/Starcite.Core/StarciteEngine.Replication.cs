@@ -63,7 +63,7 @@ public sealed partial class StarciteEngine
         AppendResult result;
         lock (runtime.SyncRoot)
         {
-            var decision = AppendDecider.Decide(runtime.State, command, earlier);
+            var decision = AppendDecider.Decide(runtime.State, command, earlier, overCapacity: false); // dedupe comes first: capacity never applies
             result = new AppendResult(decision.Status, decision.Seq, runtime.State.LastSeq);
         }
 
@@ -78,6 +78,13 @@ public sealed partial class StarciteEngine
         var runtime = outcome.Runtime!;
         await runtime.WaitVisibleAsync(cancellationToken).ConfigureAwait(false);
         return new CreateSessionResult(outcome.Kind == AppliedWriteKind.Created, runtime.ToInfo());
+    }
+
+    /// <summary>Cluster: archive progress goes through the Raft log, so every member agrees on it (the leader archives).</summary>
+    private async ValueTask RecordArchivedReplicatedAsync(IReadOnlyList<Archive.ArchivedRange> progress, CancellationToken cancellationToken)
+    {
+        await Task.WhenAll(progress.Select(range => Replicator.ProposeAsync(
+            new ArchiveProgressWrite(range.Session.Header.Id, range.ArchivedSeq, range.Bytes), cancellationToken).AsTask())).ConfigureAwait(false);
     }
 
     /// <summary>The engine as the Raft state machine sees it.</summary>

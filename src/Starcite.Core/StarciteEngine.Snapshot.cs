@@ -80,20 +80,21 @@ public sealed partial class StarciteEngine
             var lastAddress = -1L;
             var touched = new HashSet<SessionRuntime>();
             var created = new List<SessionRuntime>();
+            var archived = new List<(SessionRuntime, SessionArchivedRecord)>();
             while (SnapshotStream.ReadRecord(snapshot) is { } record)
             {
-                var address = await InstallRecordAsync(record, touched, created, cancellationToken).ConfigureAwait(false);
+                var address = await InstallRecordAsync(record, touched, created, archived, cancellationToken).ConfigureAwait(false);
                 if (address >= 0)
                 {
                     lastAddress = address;
                     if (++installed % InstallPublishEvery == 0)
                     {
-                        await PublishInstalledAsync(lastAddress, touched, created).ConfigureAwait(false);
+                        await PublishInstalledAsync(lastAddress, touched, created, archived).ConfigureAwait(false);
                     }
                 }
             }
 
-            await PublishInstalledAsync(lastAddress, touched, created).ConfigureAwait(false);
+            await PublishInstalledAsync(lastAddress, touched, created, archived).ConfigureAwait(false);
             Volatile.Write(ref _applied, checkpoint.Applied);
             LogSnapshotInstalled(_logger, checkpoint.Applied.Index, installed);
         }
@@ -112,7 +113,8 @@ public sealed partial class StarciteEngine
     }
 
     /// <summary>Logs one snapshot record unless the store already has it; returns its new address, or -1 when skipped.</summary>
-    private async ValueTask<long> InstallRecordAsync(byte[] record, HashSet<SessionRuntime> touched, List<SessionRuntime> created, CancellationToken cancellationToken)
+    private async ValueTask<long> InstallRecordAsync(byte[] record, HashSet<SessionRuntime> touched, List<SessionRuntime> created,
+        List<(SessionRuntime, SessionArchivedRecord)> archived, CancellationToken cancellationToken)
     {
         switch (RecordCodec.ReadKind(record))
         {
@@ -152,12 +154,26 @@ public sealed partial class StarciteEngine
                 var address = await AppendRecordAsync(record, cancellationToken).ConfigureAwait(false);
                 lock (session.SyncRoot)
                 {
-                    var producer = session.State.Apply(fields.Seq, fields.ProducerId, fields.ProducerSeq, fields.InsertedAtMicros, address);
+                    var producer = session.State.Apply(fields.Seq, fields.ProducerId, fields.ProducerSeq, fields.InsertedAtMicros, address, record.Length);
                     session.AddPending(new PendingEvent(new LogPosition(address, record.Length), producer.Number, stored));
                 }
 
+                AddUnarchived(record.Length);
+
                 touched.Add(session);
                 return address;
+            case RecordKind.SessionArchived:
+                var progress = RecordCodec.ReadSessionArchived(record);
+                var archivedSession = _sessions.ByNumber(progress.SessionNumber)
+                    ?? throw new CorruptRecordException($"Snapshot archive progress names unknown session number {progress.SessionNumber}.");
+                if (progress.ArchivedSeq <= archivedSession.State.Archive.ArchivedSeq)
+                {
+                    return -1;
+                }
+
+                var archivedAt = await AppendRecordAsync(record, cancellationToken).ConfigureAwait(false);
+                archived.Add((archivedSession, progress));
+                return archivedAt;
             default:
                 return -1;
         }
@@ -174,7 +190,8 @@ public sealed partial class StarciteEngine
         return address;
     }
 
-    private async ValueTask PublishInstalledAsync(long lastAddress, HashSet<SessionRuntime> touched, List<SessionRuntime> created)
+    private async ValueTask PublishInstalledAsync(long lastAddress, HashSet<SessionRuntime> touched, List<SessionRuntime> created,
+        List<(SessionRuntime Runtime, SessionArchivedRecord Record)> archived)
     {
         if (lastAddress >= 0)
         {
@@ -191,8 +208,14 @@ public sealed partial class StarciteEngine
             await runtime.PublishAsync(_log.CommittedUntilAddress, _indexPublished).ConfigureAwait(false);
         }
 
+        foreach (var (runtime, record) in archived)
+        {
+            RecordArchived(runtime, record);
+        }
+
         created.Clear();
         touched.Clear();
+        archived.Clear();
     }
 
     [LoggerMessage(EventId = LogEvents.SnapshotInstalled, EventName = nameof(LogEvents.SnapshotInstalled), Level = LogLevel.Information,

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Starcite.Archive;
 using Starcite.Diagnostics;
 using Starcite.Internal;
 using Starcite.Sessions;
@@ -18,7 +19,7 @@ namespace Starcite;
 /// different sessions run in parallel and share each fsync of the log.</para>
 /// <para>Every outcome the engine reports is durable: an appended or deduplicated event, a conflict's <c>last_seq</c>
 /// and a created session are all on stable storage before the call returns. Readers never see anything else.</para>
-/// <para>Open one engine per data directory with <see cref="StartAsync(StarciteOptions, ILoggerFactory, IMeterFactory, TimeProvider, CancellationToken)"/>; dispose it to checkpoint and close.</para>
+/// <para>Open one engine per data directory with <see cref="StartAsync(StarciteOptions, ILoggerFactory, IMeterFactory, TimeProvider, IArchiveStore, CancellationToken)"/>; dispose it to checkpoint and close.</para>
 /// </remarks>
 public sealed partial class StarciteEngine : IAsyncDisposable
 {
@@ -48,8 +49,10 @@ public sealed partial class StarciteEngine : IAsyncDisposable
     /// <param name="loggerFactory">Where log messages go; none when null.</param>
     /// <param name="meterFactory">Where the <c>Starcite</c> meter is created; a private meter when null.</param>
     /// <param name="timeProvider">The clock for timestamps and timers; the system clock when null.</param>
+    /// <param name="archiveStore">Where committed history is archived (contract §5); none when null.</param>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public StarciteEngine(StarciteOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
+    public StarciteEngine(StarciteOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null,
+        IArchiveStore? archiveStore = null)
     {
         StarciteOptionsValidator.ThrowIfInvalid(options);
         _options = options;
@@ -58,6 +61,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         _logger = _loggerFactory.CreateLogger<StarciteEngine>();
         _metrics = new StarciteMetrics(meterFactory);
         _indexPublished = IndexPublishedAsync;
+        ConfigureArchive(archiveStore);
     }
 
     /// <summary>The name of the meter the engine's instruments belong to (<c>starcite.*</c>); subscribe to it to export them.</summary>
@@ -76,6 +80,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
     /// <param name="loggerFactory">Where log messages go; none when null.</param>
     /// <param name="meterFactory">Where the <c>Starcite</c> meter is created; a private meter when null.</param>
     /// <param name="timeProvider">The clock for timestamps and timers; the system clock when null.</param>
+    /// <param name="archiveStore">Where committed history is archived (contract §5); none when null.</param>
     /// <param name="cancellationToken">Cancels recovery.</param>
     /// <returns>The running engine.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
@@ -85,9 +90,10 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         ILoggerFactory? loggerFactory = null,
         IMeterFactory? meterFactory = null,
         TimeProvider? timeProvider = null,
+        IArchiveStore? archiveStore = null,
         CancellationToken cancellationToken = default)
     {
-        var engine = new StarciteEngine(options, loggerFactory, meterFactory, timeProvider);
+        var engine = new StarciteEngine(options, loggerFactory, meterFactory, timeProvider, archiveStore);
         try
         {
             await engine.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -142,6 +148,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
                     }
 
                     _checkpoints = RunCheckpointsAsync(_stopping.Token);
+                    StartArchiver();
                     return;
                 }
             }
@@ -191,6 +198,7 @@ public sealed partial class StarciteEngine : IAsyncDisposable
             return;
         }
 
+        await StopArchiverAsync().ConfigureAwait(false);
         if (_raft is not null)
         {
             // First: stop taking and applying entries, so the final checkpoint below records where the store stands.

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Starcite.Archive;
 using Starcite.Replication;
 using Starcite.Storage;
 using Starcite.Tailing;
@@ -30,6 +31,10 @@ public sealed class StarciteOptions
     /// <summary>Tail and read settings.</summary>
     [ValidateObjectMembers]
     public TailOptions Tail { get; set; } = new();
+
+    /// <summary>Archive settings, used when the engine is given an archive store.</summary>
+    [ValidateObjectMembers]
+    public ArchiveOptions Archive { get; set; } = new();
 
     /// <summary>Raft cluster settings; none (the default) runs the engine on its local log alone.</summary>
     [ValidateObjectMembers]

@@ -54,6 +54,11 @@ public sealed partial class StarciteOptionsValidator : IValidateOptions<Starcite
             yield return failure;
         }
 
+        if (!string.IsNullOrWhiteSpace(options.Archive.EventStoreMaxSize) && !Archive.ByteSize.TryParse(options.Archive.EventStoreMaxSize, out _))
+        {
+            yield return $"Archive.EventStoreMaxSize ('{options.Archive.EventStoreMaxSize}') must be a size such as 2GB, 512MB or 1048576B.";
+        }
+
         if (options.MaxEventBytes > storage.PageSize / 2)
         {
             yield return $"MaxEventBytes ({options.MaxEventBytes}) must be at most half of Storage.PageSize ({storage.PageSize}): an event must fit in one log page.";

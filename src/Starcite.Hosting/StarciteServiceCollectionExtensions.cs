@@ -51,7 +51,8 @@ public static class StarciteServiceCollectionExtensions
                 sp.GetRequiredService<IOptions<StarciteOptions>>().Value,
                 sp.GetService<ILoggerFactory>(),
                 sp.GetService<IMeterFactory>(),
-                sp.GetService<TimeProvider>() ?? TimeProvider.System));
+                sp.GetService<TimeProvider>() ?? TimeProvider.System,
+                sp.GetService<Starcite.Archive.IArchiveStore>()));
             services.AddHostedService<StarciteLifecycleService>();
             services.AddHealthChecks()
                 .AddCheck(StarciteHealthChecks.LiveCheckName, static () => HealthCheckResult.Healthy("The process is running."), [StarciteHealthChecks.LiveTag])

@@ -24,4 +24,8 @@ internal static class LogEvents
     public const int ClusterStarted = 1201;
     public const int SnapshotInstalled = 1202;
     public const int LeaderChanged = 1203;
+
+    // Archive 1300+
+    public const int ArchiveFailed = 1300;
+    public const int LogReclaimed = 1301;
 }

@@ -22,6 +22,10 @@ internal sealed class StarciteMetrics : IDisposable
     private readonly Histogram<double> _commitDuration;
     private readonly UpDownCounter<long> _tailReaders;
     private readonly Counter<long> _deliveries;
+    private readonly Histogram<double> _archiveWriteDuration;
+    private readonly Counter<long> _archivedEvents;
+    private readonly Counter<long> _archiveFailures;
+    private readonly Counter<long> _backpressureRejections;
 
     public StarciteMetrics(IMeterFactory? meterFactory)
     {
@@ -31,6 +35,10 @@ internal sealed class StarciteMetrics : IDisposable
         _commitDuration = _meter.CreateHistogram("starcite.storage.commit.duration", "s", "Time from enqueue to durable commit of an accepted event.", advice: DurationBuckets);
         _tailReaders = _meter.CreateUpDownCounter<long>("starcite.tail.readers", "{reader}", "Open tail readers.");
         _deliveries = _meter.CreateCounter<long>("starcite.tail.deliveries", "{event}", "Events delivered to tail readers, by source (memory or storage).");
+        _archiveWriteDuration = _meter.CreateHistogram("starcite.archive.write.duration", "s", "Time for the archive to confirm one batch.", advice: DurationBuckets);
+        _archivedEvents = _meter.CreateCounter<long>("starcite.archive.events", "{event}", "Events the archive confirmed.");
+        _archiveFailures = _meter.CreateCounter<long>("starcite.archive.failures", "{failure}", "Archive writes that failed (retried later; nothing is lost).");
+        _backpressureRejections = _meter.CreateCounter<long>("starcite.append.backpressure", "{append}", "Appends refused because un-archived data is over its limit.");
     }
 
     public void OnAppend(TimeSpan duration, AppendStatus status) =>
@@ -41,6 +49,23 @@ internal sealed class StarciteMetrics : IDisposable
     public void OnTailOpened() => _tailReaders.Add(1);
 
     public void OnTailClosed() => _tailReaders.Add(-1);
+
+    public void OnArchiveWrite(TimeSpan duration, int events)
+    {
+        _archiveWriteDuration.Record(duration.TotalSeconds);
+        _archivedEvents.Add(events);
+    }
+
+    public void OnArchiveFailed() => _archiveFailures.Add(1);
+
+    public void OnBackpressure() => _backpressureRejections.Add(1);
+
+    /// <summary>Publishes the archive's backlog (un-archived bytes) and lag (un-archived events) as gauges.</summary>
+    public void ObserveArchive(Func<long> backlogBytes, Func<long> lagEvents)
+    {
+        _meter.CreateObservableGauge("starcite.archive.backlog", backlogBytes, "By", "Bytes of event records the archive has not confirmed yet.");
+        _meter.CreateObservableGauge("starcite.archive.lag", lagEvents, "{event}", "Committed events the archive has not confirmed yet, over all sessions.");
+    }
 
     public void OnDelivered(int count, bool fromMemory) =>
         _deliveries.Add(count, new KeyValuePair<string, object?>("source", fromMemory ? "memory" : "storage"));

@@ -1,7 +1,7 @@
 namespace Starcite.Sessions;
 
 /// <summary>
-/// The pure decide step of the write path (contract §3, decision order 2-4 and 6), shared by every engine.
+/// The pure decide step of the write path (contract §3, decision order 2-6), shared by every engine.
 /// It reads no clock, draws no randomness and does no I/O: the same state and command give the same decision on
 /// every node and in every replay.
 /// </summary>
@@ -14,7 +14,9 @@ internal static class AppendDecider
     /// The event accepted earlier for the command's (producer_id, producer_seq), which the caller must supply
     /// whenever <see cref="SessionState.WasAccepted"/> says there is one; otherwise null.
     /// </param>
-    public static AppendDecision Decide(SessionState state, AppendCommand command, SessionEvent? acceptedEarlier)
+    /// <param name="overCapacity">True when un-archived data is over its limit (contract §3.5). An input, not a reading,
+    /// so that every replica decides it from the same replicated state.</param>
+    public static AppendDecision Decide(SessionState state, AppendCommand command, SessionEvent? acceptedEarlier, bool overCapacity = false)
     {
         // 2. Dedupe first, so retrying a conditional append that succeeded is safe.
         if (state.WasAccepted(command.ProducerId, command.ProducerSeq))
@@ -42,6 +44,12 @@ internal static class AppendDecider
         if (command.ExpectedSeq is { } expected && expected != state.LastSeq)
         {
             return new AppendDecision(AppendStatus.ExpectedSeqConflict, 0);
+        }
+
+        // 5. Capacity: refuse new data while the archive is too far behind (a duplicate above is still answered).
+        if (overCapacity)
+        {
+            return new AppendDecision(AppendStatus.EventStoreBackpressure, 0);
         }
 
         // 6. Accept.

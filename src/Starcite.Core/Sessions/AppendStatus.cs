@@ -20,4 +20,7 @@ public enum AppendStatus
 
     /// <summary>The session's <c>last_seq</c> is not the expected one.</summary>
     ExpectedSeqConflict = 5,
+
+    /// <summary>Un-archived data is over its limit (<c>event_store_backpressure</c>): nothing was appended; retry later.</summary>
+    EventStoreBackpressure = 6,
 }

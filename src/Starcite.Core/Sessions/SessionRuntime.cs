@@ -13,6 +13,7 @@ internal sealed class SessionRuntime : IDisposable
     private readonly SemaphoreSlim _publishing = new(1, 1);
     private long _committedSeq;
     private long _committedUpdatedAtMicros;
+    private long _archivedSeq;
     private int _visible;
     private int _liveReaders;
     private RecentEvents? _recent;
@@ -22,6 +23,7 @@ internal sealed class SessionRuntime : IDisposable
         State = state;
         _committedSeq = state.LastSeq;
         _committedUpdatedAtMicros = state.UpdatedAtMicros;
+        _archivedSeq = state.Archive.ArchivedSeq;
         _visible = visible ? 1 : 0;
     }
 
@@ -34,6 +36,18 @@ internal sealed class SessionRuntime : IDisposable
 
     /// <summary>The highest seq that is durable and indexed; readers never see beyond it.</summary>
     public long CommittedSeq => Volatile.Read(ref _committedSeq);
+
+    /// <summary>The highest seq the archive has confirmed, as durably recorded (what readers see as <c>archived_seq</c>).</summary>
+    public long ArchivedSeq => Volatile.Read(ref _archivedSeq);
+
+    /// <summary>Publishes a durable archive progress record's seq; never moves backwards.</summary>
+    public void PublishArchived(long archivedSeq)
+    {
+        long current;
+        while ((current = Volatile.Read(ref _archivedSeq)) < archivedSeq && Interlocked.CompareExchange(ref _archivedSeq, archivedSeq, current) != current)
+        {
+        }
+    }
 
     /// <summary>False between a creation being logged and being durable.</summary>
     public bool IsVisible => Volatile.Read(ref _visible) == 1;
@@ -98,6 +112,7 @@ internal sealed class SessionRuntime : IDisposable
     {
         _committedSeq = seq;
         _committedUpdatedAtMicros = updatedAtMicros;
+        _archivedSeq = State.Archive.ArchivedSeq;
     }
 
     /// <summary>Marks the session's creation durable.</summary>
@@ -144,7 +159,7 @@ internal sealed class SessionRuntime : IDisposable
         Header.Metadata,
         Header.CreatorPrincipal,
         CommittedSeq,
-        0,
+        ArchivedSeq,
         UnixMicros.ToDateTimeOffset(Header.CreatedAtMicros),
         UnixMicros.ToDateTimeOffset(Volatile.Read(ref _committedUpdatedAtMicros)));
 

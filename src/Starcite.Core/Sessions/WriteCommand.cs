@@ -11,3 +11,7 @@ internal sealed record CreateSessionWrite(string Id, string? Title, byte[] Metad
 
 /// <summary>Append an event to a session (contract §3); <see cref="AppendCommand.InsertedAtMicros"/> is fixed by the proposer.</summary>
 internal sealed record AppendWrite(string SessionId, AppendCommand Command) : WriteCommand;
+
+/// <summary>The archive confirmed a session up to <see cref="ArchivedSeq"/> (records of <see cref="ArchivedBytes"/> bytes
+/// newly covered); replicated so every member agrees on <c>archived_seq</c> and on the hot-storage limit.</summary>
+internal sealed record ArchiveProgressWrite(string SessionId, long ArchivedSeq, long ArchivedBytes) : WriteCommand;

@@ -36,4 +36,8 @@ internal interface IEventLog : IAsyncDisposable
 
     /// <summary>Durable records from <paramref name="first"/> through <paramref name="last"/> inclusive, in order.</summary>
     IEnumerable<LogRecord> ReadCommitted(LogPosition first, LogPosition last);
+
+    /// <summary>Drops every record before <paramref name="address"/> (a record's start) and makes the new begin durable;
+    /// the space is freed as whole segments fall below it.</summary>
+    ValueTask TruncateUntilAsync(long address, CancellationToken cancellationToken);
 }

@@ -16,7 +16,8 @@ namespace Starcite.Replication.Raft;
 /// <remarks>
 /// Create: kind 1, id, title, metadata, principal flag [tenant_id, id, type], created_at.<br/>
 /// Append: kind 2, session id, producer_seq, expected_seq flag [expected_seq], inserted_at, producer_id, type, actor,
-/// source, idempotency_key, payload, metadata, refs.
+/// source, idempotency_key, payload, metadata, refs.<br/>
+/// Archive progress: kind 3, session id, archived seq, archived bytes.
 /// </remarks>
 internal static class CommandCodec
 {
@@ -24,6 +25,7 @@ internal static class CommandCodec
 
     private const byte CreateKind = 1;
     private const byte AppendKind = 2;
+    private const byte ArchiveProgressKind = 3;
     private const int LengthPrefix = sizeof(int);
 
     public static byte[] Encode(IReadOnlyList<WriteCommand> commands)
@@ -85,6 +87,7 @@ internal static class CommandCodec
         AppendWrite a => 1 + StringSize(a.SessionId) + (3 * sizeof(long)) + 1 + StringSize(a.Command.ProducerId)
             + StringSize(a.Command.Type) + StringSize(a.Command.Actor) + StringSize(a.Command.Source) + StringSize(a.Command.IdempotencyKey)
             + (3 * LengthPrefix) + a.Command.Payload.Length + a.Command.Metadata.Length + a.Command.Refs.Length,
+        ArchiveProgressWrite p => 1 + StringSize(p.SessionId) + (2 * sizeof(long)),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
     };
 
@@ -123,6 +126,12 @@ internal static class CommandCodec
                 writer.Bytes(a.Metadata);
                 writer.Bytes(a.Refs);
                 break;
+            case ArchiveProgressWrite p:
+                writer.Byte(ArchiveProgressKind);
+                writer.String(p.SessionId);
+                writer.Int64(p.ArchivedSeq);
+                writer.Int64(p.ArchivedBytes);
+                break;
         }
     }
 
@@ -154,6 +163,8 @@ internal static class CommandCodec
                 var idempotencyKey = reader.String();
                 return new AppendWrite(sessionId, new AppendCommand(type, reader.Bytes(), actor, producerId, producerSeq,
                     hasExpected == 1 ? expected : null, source, reader.Bytes(), reader.Bytes(), idempotencyKey, insertedAt));
+            case ArchiveProgressKind:
+                return new ArchiveProgressWrite(reader.RequiredString(), reader.Int64(), reader.Int64());
             case var kind:
                 throw new CorruptRecordException($"Unknown command kind {kind}.");
         }

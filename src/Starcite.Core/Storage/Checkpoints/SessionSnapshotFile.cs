@@ -11,13 +11,15 @@ namespace Starcite.Storage.Checkpoints;
 /// name, fsynced, then renamed, so a file with the final name is always whole. A trailing CRC-32 guards the content.
 /// </summary>
 /// <remarks>
-/// Layout: magic <c>STSS</c>, version, covered address, (version 2:) applied Raft index and term, session count; per session: the SessionCreated record bytes
-/// (length-prefixed), last seq, updated_at, producer count; per producer: id, number, first producer_seq, last
+/// Layout: magic <c>STSS</c>, version, covered address, (version 2:) applied Raft index and term, session count; per
+/// session: the SessionCreated record bytes (length-prefixed), last seq, updated_at, (version 3:) archived seq, total
+/// and archived record bytes, producer count; per producer: id, number, first producer_seq, last
 /// producer_seq, last seq, last address; then the CRC-32 of everything before it.
 /// </remarks>
 internal static class SessionSnapshotFile
 {
-    private const byte Version = 2;
+    private const byte Version = 3;
+    private const byte VersionWithoutArchive = 2;
     private const byte VersionWithoutAppliedPosition = 1;
     private const string Prefix = "sessions.";
     private const string Suffix = ".snap";
@@ -98,6 +100,9 @@ internal static class SessionSnapshotFile
                 writer.Write(header);
                 writer.Write(session.LastSeq);
                 writer.Write(session.UpdatedAtMicros);
+                writer.Write(session.Archive.ArchivedSeq);
+                writer.Write(session.Archive.TotalBytes);
+                writer.Write(session.Archive.ArchivedBytes);
                 writer.Write(session.Producers.Count);
                 foreach (var (id, producer) in session.Producers)
                 {
@@ -135,19 +140,20 @@ internal static class SessionSnapshotFile
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, body.Length), Encoding.UTF8);
         reader.ReadBytes(Magic.Length);
         var version = reader.ReadByte();
-        if (version is not (Version or VersionWithoutAppliedPosition))
+        if (version is not (Version or VersionWithoutArchive or VersionWithoutAppliedPosition))
         {
             throw new CorruptRecordException($"Unknown session snapshot version {version}.");
         }
 
         var covered = reader.ReadInt64();
-        var applied = version == Version ? new AppliedPosition(reader.ReadInt64(), reader.ReadInt64()) : AppliedPosition.None;
+        var applied = version >= VersionWithoutArchive ? new AppliedPosition(reader.ReadInt64(), reader.ReadInt64()) : AppliedPosition.None;
         var sessions = new SessionState[reader.ReadInt32()];
         for (var i = 0; i < sessions.Length; i++)
         {
             var header = RecordCodec.ReadSessionCreated(reader.ReadBytes(reader.ReadInt32()));
             var lastSeq = reader.ReadInt64();
             var updatedAt = reader.ReadInt64();
+            var archive = version == Version ? new ArchiveProgress(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64()) : ArchiveProgress.None;
             var producers = new Dictionary<string, ProducerState>(StringComparer.Ordinal);
             for (var count = reader.ReadInt32(); count > 0; count--)
             {
@@ -160,7 +166,7 @@ internal static class SessionSnapshotFile
                 });
             }
 
-            sessions[i] = new SessionState(header, lastSeq, updatedAt, producers);
+            sessions[i] = new SessionState(header, lastSeq, updatedAt, producers, archive);
         }
 
         return new SessionSnapshot(covered, sessions, applied);

@@ -16,7 +16,8 @@ namespace Starcite.Storage.Codec;
 /// Both kinds: version, kind, CRC-32, then<br/>
 /// SessionCreated: number, created_at, id, title, metadata, principal flag [tenant_id, id, type].<br/>
 /// EventAppended: session number, seq, producer_seq, inserted_at, producer_id, type, actor, source,
-/// idempotency_key, payload, metadata, refs.
+/// idempotency_key, payload, metadata, refs.<br/>
+/// SessionArchived: session number, archived seq, the bytes of the event records it newly covers.
 /// </remarks>
 internal static class RecordCodec
 {
@@ -76,6 +77,32 @@ internal static class RecordCodec
         return Seal(destination, writer.Written);
     }
 
+    public const int SessionArchivedSize = Preamble + (3 * sizeof(long));
+
+    public static int Write(SessionArchivedRecord archived, Span<byte> destination)
+    {
+        var writer = Begin(destination, RecordKind.SessionArchived);
+        writer.Int64(archived.SessionNumber);
+        writer.Int64(archived.ArchivedSeq);
+        writer.Int64(archived.ArchivedBytes);
+        return Seal(destination, writer.Written);
+    }
+
+    public static SessionArchivedRecord ReadSessionArchived(ReadOnlySpan<byte> record)
+    {
+        var reader = Start(record, RecordKind.SessionArchived);
+        var archived = new SessionArchivedRecord(reader.Int64(), reader.Int64(), reader.Int64());
+        End(ref reader);
+        return archived;
+    }
+
+    /// <summary>The size of the record <see cref="Write(long, long, AppendCommand, Span{byte})"/> writes for this event;
+    /// the same on every member and in every replay, which is why archive progress can count bytes with it.</summary>
+    public static int SizeOf(SessionEvent e) =>
+        Preamble + (4 * sizeof(long)) + StringSize(e.ProducerId) + StringSize(e.Type) + StringSize(e.Actor)
+        + StringSize(e.Source) + StringSize(e.IdempotencyKey)
+        + (3 * LengthPrefix) + e.Payload.Length + e.Metadata.Length + e.Refs.Length;
+
     /// <exception cref="CorruptRecordException">Unknown version or kind, or a checksum mismatch.</exception>
     public static RecordKind ReadKind(ReadOnlySpan<byte> record)
     {
@@ -90,7 +117,7 @@ internal static class RecordCodec
         }
 
         var kind = (RecordKind)record[1];
-        if (kind is not (RecordKind.SessionCreated or RecordKind.EventAppended))
+        if (kind is not (RecordKind.SessionCreated or RecordKind.EventAppended or RecordKind.SessionArchived))
         {
             throw new CorruptRecordException($"Unknown record kind {record[1]}.");
         }

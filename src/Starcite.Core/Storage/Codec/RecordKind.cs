@@ -8,4 +8,7 @@ internal enum RecordKind : byte
 
     /// <summary>An event was appended to a session.</summary>
     EventAppended = 2,
+
+    /// <summary>The archive confirmed a session's events up to a seq.</summary>
+    SessionArchived = 3,
 }

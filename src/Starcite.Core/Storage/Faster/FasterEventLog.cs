@@ -147,6 +147,12 @@ internal sealed partial class FasterEventLog : IEventLog
     public IEnumerable<LogRecord> ReadCommitted(LogPosition first, LogPosition last) =>
         ReadCommitted(first.Address, last.Address + EntrySize(last.Length));
 
+    public async ValueTask TruncateUntilAsync(long address, CancellationToken cancellationToken)
+    {
+        _log.TruncateUntil(address);
+        await _log.CommitAsync(cancellationToken).ConfigureAwait(false); // the new begin address is durable only after a commit
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
