@@ -40,6 +40,9 @@ public sealed class RecordCodecGoldenTests
         + "01000000" + "70" + "01000000" + "74" + "01000000" + "61" + "ffffffff" + "ffffffff"
         + "02000000" + "7b7d" + "02000000" + "7b7d" + "02000000" + "7b7d";
 
+    // version 1, kind 3, CRC-32, session 7, archived seq 42, archived bytes 1000
+    private const string SessionArchivedHex = "0103" + "997c55ce" + "0700000000000000" + "2a00000000000000" + "e803000000000000";
+
     private static readonly SessionHeader Session = new(
         7, "ses_golden", "Draft ✓", "{\"tenant_id\":\"acme\"}"u8.ToArray(), new Principal("acme", "user-42", PrincipalType.Agent), CreatedAt);
 
@@ -113,9 +116,28 @@ public sealed class RecordCodecGoldenTests
     }
 
     [Fact]
+    public void SessionArchived_GoldenRecord_ProducesFrozenBytesAndRoundTrips()
+    {
+        var buffer = new byte[RecordCodec.SessionArchivedSize];
+        var length = RecordCodec.Write(new SessionArchivedRecord(7, 42, 1000), buffer);
+
+        Assert.Equal(SessionArchivedHex, Hex(buffer.AsSpan(0, length).ToArray()));
+        Assert.Equal(RecordKind.SessionArchived, RecordCodec.ReadKind(Convert.FromHexString(SessionArchivedHex)));
+        Assert.Equal(new SessionArchivedRecord(7, 42, 1000), RecordCodec.ReadSessionArchived(Convert.FromHexString(SessionArchivedHex)));
+    }
+
+    [Fact]
+    public void SizeOfEvent_IsTheWrittenRecordsLength()
+    {
+        var stored = RecordCodec.ReadEvent(Convert.FromHexString(EventAppendedHex), 7, "ses_golden");
+
+        Assert.Equal(EventAppendedHex.Length / 2, RecordCodec.SizeOf(stored)); // archive progress counts bytes with it
+    }
+
+    [Fact]
     public void PersistedEnums_Values_AreFrozen()
     {
-        AssertValues(new Dictionary<RecordKind, int> { [RecordKind.SessionCreated] = 1, [RecordKind.EventAppended] = 2 });
+        AssertValues(new Dictionary<RecordKind, int> { [RecordKind.SessionCreated] = 1, [RecordKind.EventAppended] = 2, [RecordKind.SessionArchived] = 3 });
         AssertValues(new Dictionary<PrincipalType, int> { [PrincipalType.User] = 0, [PrincipalType.Agent] = 1 });
         AssertValues(new Dictionary<CommitMode, int> { [CommitMode.Latency] = 0, [CommitMode.Throughput] = 1 });
         AssertValues(new Dictionary<AppendStatus, int>
@@ -126,6 +148,7 @@ public sealed class RecordCodecGoldenTests
             [AppendStatus.ProducerReplayConflict] = 3,
             [AppendStatus.ProducerSeqConflict] = 4,
             [AppendStatus.ExpectedSeqConflict] = 5,
+            [AppendStatus.EventStoreBackpressure] = 6,
         });
     }
 
