@@ -36,7 +36,8 @@ public sealed partial class StarciteEngine
         await _index.CheckpointAsync(snapshot.CoveredAddress, cancellationToken).ConfigureAwait(false);
         await SessionSnapshotFile.WriteAsync(_checkpointDirectory, snapshot, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _checkpointedAddress, snapshot.CoveredAddress);
-        Volatile.Write(ref _lastCheckpoint, new StoreCheckpoint(snapshot.CoveredAddress, snapshot.Applied));
+        // Only a cluster member ever ships a snapshot, and only it needs the states kept for that.
+        Volatile.Write(ref _lastCheckpoint, new StoreCheckpoint(snapshot.CoveredAddress, snapshot.Applied, _options.Cluster.IsEnabled ? snapshot.Sessions : null));
         var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         LogCheckpointCompleted(_logger, snapshot.CoveredAddress, snapshot.Sessions.Count, elapsed);
     }

@@ -15,11 +15,11 @@ public sealed partial class StarciteEngine
     /// older than <see cref="Archive.ArchiveOptions.LocalRetention"/>, and covered by <paramref name="checkpoint"/> (so
     /// recovery never needs it). Reads of what was dropped go through the archive. Runs after each checkpoint.
     /// </summary>
-    /// <remarks>Not in a cluster yet: a snapshot for a member far behind is streamed from the local log, which must
-    /// then still hold everything.</remarks>
+    /// <remarks>In a cluster, every member reclaims its own log; a snapshot for a member far behind reads reclaimed
+    /// events through the archive.</remarks>
     private async Task ReclaimAsync(StoreCheckpoint checkpoint, CancellationToken cancellationToken)
     {
-        if (!HasArchive || _raft is not null || _options.Archive.LocalRetention == TimeSpan.MaxValue)
+        if (!HasArchive || _options.Archive.LocalRetention == TimeSpan.MaxValue)
         {
             return;
         }

@@ -35,7 +35,8 @@ public sealed partial class StarciteEngine
 
         var stateFrom = Math.Max(snapshot?.CoveredAddress ?? 0, _log.BeginAddress);
         _applied = snapshot?.Applied ?? AppliedPosition.None;
-        _lastCheckpoint = new StoreCheckpoint(snapshot?.CoveredAddress ?? 0, _applied);
+        _lastCheckpoint = new StoreCheckpoint(snapshot?.CoveredAddress ?? 0, _applied,
+            _options.Cluster.IsEnabled ? [.. (snapshot?.Sessions ?? []).Select(Copy)] : null); // the live states change from here on
         foreach (var state in snapshot?.Sessions ?? [])
         {
             _sessions.Add(new SessionRuntime(state, visible: true));

@@ -15,8 +15,10 @@ public sealed partial class StarciteEngine
     private const int InstallPublishEvery = 4096;
 
     /// <summary>
-    /// Streams the store as of <paramref name="checkpoint"/> (<see cref="SnapshotStream"/>): every log record below the
-    /// checkpoint's address. Those records never change, so the stream is the same whenever it is read.
+    /// Streams the store exactly as of <paramref name="checkpoint"/> (<see cref="SnapshotStream"/>): for every session in
+    /// the checkpoint, in number order, its creation record, its events up to the checkpoint's last seq (from local
+    /// storage or, once reclaimed, from the archive) and its archive progress. Records are encoded as they were written,
+    /// so a member that already holds some of them recognises them.
     /// </summary>
     internal async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadSnapshotAsync(StoreCheckpoint checkpoint, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -27,36 +29,72 @@ public sealed partial class StarciteEngine
 
         var count = 0L;
         var chunk = new MemoryStream(SnapshotChunkBytes * 2);
-        EnterStorage();
-        try
+        foreach (var state in (checkpoint.Sessions ?? []).OrderBy(state => state.Header.Number))
         {
-            foreach (var record in _log.ReadCommitted(_log.BeginAddress, checkpoint.CoveredAddress))
+            var buffer = new byte[RecordCodec.SizeOf(state.Header)];
+            SnapshotStream.WriteRecord(chunk, buffer.AsSpan(0, RecordCodec.Write(state.Header, buffer)));
+            count++;
+            if (!_sessions.TryGet(state.Header.Id, out var runtime))
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                SnapshotStream.WriteRecord(chunk, record.Bytes);
-                count++;
+                throw new StorageFailedException($"Session {state.Header.Id} of the checkpoint is missing from the store.");
+            }
+
+            for (var after = 0L; after < state.LastSeq;)
+            {
+                var events = await ReadRangeAsync(runtime, after, (int)Math.Min(ReadBatchSize, state.LastSeq - after), forTail: false, cancellationToken).ConfigureAwait(false);
+                if (events.Count == 0)
+                {
+                    throw new StorageFailedException($"Session {state.Header.Id}: no events after seq {after}, though the checkpoint has {state.LastSeq}.");
+                }
+
+                foreach (var e in events)
+                {
+                    var record = EncodeRecord(state.Header.Number, e);
+                    SnapshotStream.WriteRecord(chunk, record);
+                    count++;
+                }
+
+                after = events[^1].Seq;
                 if (chunk.Length >= SnapshotChunkBytes)
                 {
-                    var bytes = chunk.ToArray();
-                    crc.Append(bytes);
-                    chunk.SetLength(0);
-                    yield return bytes;
+                    yield return Flush(chunk, crc);
                 }
             }
-        }
-        finally
-        {
-            _lifetime.Exit();
+
+            if (state.Archive.ArchivedSeq > 0)
+            {
+                // In a snapshot the bytes are the session's total archived bytes; installing turns them into a delta.
+                var archived = new byte[RecordCodec.SessionArchivedSize];
+                RecordCodec.Write(new SessionArchivedRecord(state.Header.Number, state.Archive.ArchivedSeq, state.Archive.ArchivedBytes), archived);
+                SnapshotStream.WriteRecord(chunk, archived);
+                count++;
+            }
         }
 
-        var rest = chunk.ToArray();
-        crc.Append(rest);
-        yield return rest;
+        yield return Flush(chunk, crc);
         yield return SnapshotStream.Trailer(crc, count);
+
+        static byte[] Flush(MemoryStream chunk, Crc32 crc)
+        {
+            var bytes = chunk.ToArray();
+            crc.Append(bytes);
+            chunk.SetLength(0);
+            return bytes;
+        }
+    }
+
+    /// <summary>The record an event was written as: encoding is deterministic, so it is byte for byte the original.</summary>
+    private static byte[] EncodeRecord(long sessionNumber, SessionEvent e)
+    {
+        var command = new AppendCommand(e.Type, e.Payload.ToArray(), e.Actor, e.ProducerId, e.ProducerSeq, null, e.Source,
+            e.Metadata.ToArray(), e.Refs.ToArray(), e.IdempotencyKey, Internal.UnixMicros.From(e.InsertedAt));
+        var record = new byte[RecordCodec.SizeOf(command)];
+        RecordCodec.Write(sessionNumber, e.Seq, command, record);
+        return record;
     }
 
     /// <summary>
-    /// Brings the store up to a snapshot from another member. A member's log is always a prefix of the leader's (both
+    /// Brings the store up to a snapshot from another member. A member's state is always a prefix of the leader's (both
     /// applied the same committed entries in the same order), so records it already holds are skipped and the rest are
     /// applied as the live write path would: logged, indexed, published to tails. Open tails keep running.
     /// </summary>
@@ -108,8 +146,9 @@ public sealed partial class StarciteEngine
         }
 
         // Make the install durable at once, and let the WAL see the snapshot's index as this member's snapshot: the WAL
-        // holds no entries before it, so it must never look for them.
-        await CheckpointAsync(cancellationToken).ConfigureAwait(false);
+        // holds no entries before it, so it must never look for them. Not cancellable: the Raft request that delivered
+        // the snapshot may time out meanwhile, and a half-recorded install would leave the WAL looking for those entries.
+        await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>Logs one snapshot record unless the store already has it; returns its new address, or -1 when skipped.</summary>
@@ -163,15 +202,20 @@ public sealed partial class StarciteEngine
                 touched.Add(session);
                 return address;
             case RecordKind.SessionArchived:
-                var progress = RecordCodec.ReadSessionArchived(record);
-                var archivedSession = _sessions.ByNumber(progress.SessionNumber)
-                    ?? throw new CorruptRecordException($"Snapshot archive progress names unknown session number {progress.SessionNumber}.");
-                if (progress.ArchivedSeq <= archivedSession.State.Archive.ArchivedSeq)
+                var total = RecordCodec.ReadSessionArchived(record);
+                var archivedSession = _sessions.ByNumber(total.SessionNumber)
+                    ?? throw new CorruptRecordException($"Snapshot archive progress names unknown session number {total.SessionNumber}.");
+                var current = archivedSession.State.Archive;
+                if (total.ArchivedSeq <= current.ArchivedSeq)
                 {
                     return -1;
                 }
 
-                var archivedAt = await AppendRecordAsync(record, cancellationToken).ConfigureAwait(false);
+                // The snapshot carries the total; the local log records what this write newly covers.
+                var progress = total with { ArchivedBytes = Math.Max(0, total.ArchivedBytes - current.ArchivedBytes) };
+                var local = new byte[RecordCodec.SessionArchivedSize];
+                RecordCodec.Write(progress, local);
+                var archivedAt = await AppendRecordAsync(local, cancellationToken).ConfigureAwait(false);
                 archived.Add((archivedSession, progress));
                 return archivedAt;
             default:

@@ -6,13 +6,14 @@ namespace Starcite.Storage.Checkpoints;
 
 /// <summary>
 /// The whole-store snapshot one cluster member ships to another: a header (magic <c>STRS</c>, version, applied index
-/// and term, covered log address), every log record below that address as <c>[length][bytes]</c> (each record carries
-/// its own checksum), a <c>-1</c> terminator, the record count, and a CRC-32 of everything before it.
+/// and term, covered log address), then records as <c>[length][bytes]</c> (each carries its own checksum): per session,
+/// its creation, its events, and a SessionArchived record whose bytes are the session's total archived bytes (version
+/// 2); then a <c>-1</c> terminator, the record count, and a CRC-32 of everything before it.
 /// </summary>
 internal static class SnapshotStream
 {
     public const int HeaderSize = 4 + 1 + (3 * sizeof(long));
-    private const byte Version = 1;
+    private const byte Version = 2;
     private static readonly byte[] Magic = "STRS"u8.ToArray();
 
     public static byte[] Header(StoreCheckpoint checkpoint)
