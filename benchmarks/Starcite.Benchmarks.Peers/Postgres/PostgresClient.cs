@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Starcite.Benchmarks.Peers.Support;
+
+namespace Starcite.Benchmarks.Peers.Postgres;
+
+/// <summary>A pooled <see cref="NpgsqlDataSource"/>; each subscription holds one unpooled connection that LISTENs.</summary>
+internal sealed class PostgresClient : IPeerClient
+{
+    private const int SeedBatch = 5000;
+    private readonly NpgsqlDataSource _pool;
+    private readonly string _listenConnectionString;
+
+    public PostgresClient(string connectionString)
+    {
+        _pool = NpgsqlDataSource.Create(connectionString);
+        _listenConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 0 }.ConnectionString;
+    }
+
+    public async ValueTask CreateSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        await using var command = _pool.CreateCommand("INSERT INTO starcite_sessions (id) VALUES ($1) ON CONFLICT DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<PeerAppendResult> AppendAsync(string sessionId, PeerAppend append, CancellationToken cancellationToken)
+    {
+        await using var command = _pool.CreateCommand("SELECT outcome, seq, last_seq FROM starcite_append($1, $2, $3, $4, $5)");
+        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = append.ProducerId });
+        command.Parameters.Add(new NpgsqlParameter { Value = append.ProducerSeq });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = append.ExpectedSeq is { } e ? e : DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = Encoding.UTF8.GetString(append.Payload.Span) });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var (outcome, seq, last) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+        return outcome switch
+        {
+            0 => new PeerAppendResult(PeerOutcome.Appended, seq, last),
+            1 => new PeerAppendResult(PeerOutcome.Deduped, seq, last),
+            2 => new PeerAppendResult(PeerOutcome.ExpectedSeqConflict, 0, last),
+            _ => throw new InvalidOperationException($"session {sessionId} does not exist"),
+        };
+    }
+
+    public async ValueTask<IReadOnlyList<PeerEvent>> ReadAsync(string sessionId, long cursor, int limit, CancellationToken cancellationToken)
+    {
+        await using var command = _pool.CreateCommand(
+            "SELECT seq, producer_id, producer_seq, payload::text FROM starcite_events WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3");
+        command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
+        command.Parameters.Add(new NpgsqlParameter { Value = cursor });
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var events = new List<PeerEvent>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            events.Add(new PeerEvent(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), Encoding.UTF8.GetBytes(reader.GetString(3))));
+        }
+
+        return events;
+    }
+
+    public async Task<IPeerSubscription> SubscribeAsync(string sessionId, long cursor, CancellationToken cancellationToken)
+    {
+        var stream = new GapFreeStream(cursor, (c, limit, ct) => ReadAsync(sessionId, c, limit, ct));
+        var connection = new NpgsqlConnection(_listenConnectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        connection.Notification += (_, e) => stream.OnNote(ParseNote(e.Payload));
+        await using (var listen = new NpgsqlCommand($"LISTEN \"s:{sessionId}\"", connection))
+        {
+            await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new Subscription(connection, stream);
+    }
+
+    public async ValueTask SeedAsync(string sessionId, int events, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        // Batched inserts, one transaction per batch: the rows are the ones appends would write, without one commit each.
+        var json = Encoding.UTF8.GetString(payload.Span);
+        for (var from = 1; from <= events; from += SeedBatch)
+        {
+            var to = Math.Min(events, from + SeedBatch - 1);
+            await using var batch = _pool.CreateBatch();
+            batch.BatchCommands.Add(Command(
+                "INSERT INTO starcite_events (session_id, seq, producer_id, producer_seq, payload) SELECT $1, g, 'seed', g, $2 FROM generate_series($3::bigint, $4::bigint) g",
+                sessionId, new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json }, (long)from, (long)to));
+            batch.BatchCommands.Add(Command("UPDATE starcite_sessions SET last_seq = $2 WHERE id = $1", sessionId, (long)to));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public ValueTask DisposeAsync() => _pool.DisposeAsync();
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values)
+        {
+            command.Parameters.Add(value as NpgsqlParameter ?? new NpgsqlParameter { Value = value });
+        }
+
+        return command;
+    }
+
+    private static LiveNote ParseNote(string payload)
+    {
+        var a = payload.IndexOf('\n', StringComparison.Ordinal);
+        if (a < 0)
+        {
+            return new LiveNote(long.Parse(payload, CultureInfo.InvariantCulture), null);
+        }
+
+        var b = payload.IndexOf('\n', a + 1);
+        var c = payload.IndexOf('\n', b + 1);
+        var seq = long.Parse(payload.AsSpan(0, a), CultureInfo.InvariantCulture);
+        return new LiveNote(seq, new PeerEvent(seq, payload[(b + 1)..c], long.Parse(payload.AsSpan(a + 1, b - a - 1), CultureInfo.InvariantCulture),
+            Encoding.UTF8.GetBytes(payload[(c + 1)..])));
+    }
+
+    private sealed class Subscription : IPeerSubscription
+    {
+        private readonly NpgsqlConnection _connection;
+        private readonly GapFreeStream _stream;
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _pump;
+
+        public Subscription(NpgsqlConnection connection, GapFreeStream stream)
+        {
+            _connection = connection;
+            _stream = stream;
+            _pump = PumpAsync();
+        }
+
+        public IAsyncEnumerable<PeerEvent> ReadAllAsync(CancellationToken cancellationToken) => _stream.ReadAllAsync(cancellationToken);
+
+        // Npgsql raises Notification while a command runs or while WaitAsync waits; an idle listener must wait.
+        private async Task PumpAsync()
+        {
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    await _connection.WaitAsync(_stop.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                _stream.Complete();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            await _pump.ConfigureAwait(false);
+            await _connection.DisposeAsync().ConfigureAwait(false);
+            _stop.Dispose();
+        }
+    }
+}

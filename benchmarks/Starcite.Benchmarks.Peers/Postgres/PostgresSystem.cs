@@ -1,0 +1,63 @@
+using Npgsql;
+using Starcite.Benchmarks.Peers.Support;
+
+namespace Starcite.Benchmarks.Peers.Postgres;
+
+/// <summary>A PostgreSQL cluster started elsewhere (scripts/peer-infra.sh), with <c>synchronous_commit = on</c>: a commit returns after its WAL is flushed.</summary>
+public sealed class PostgresSystem : IPeerSystem
+{
+    private readonly string _connectionString;
+    private readonly string? _dataDirectory;
+    private readonly NpgsqlDataSource _admin;
+    private int _schemaReady;
+
+    public PostgresSystem(string connectionString, string? dataDirectory = null)
+    {
+        // Statements are prepared once per pooled connection; that is how a tuned Npgsql application runs.
+        _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 16, AutoPrepareMinUsages = 2, MaxPoolSize = 200 }.ConnectionString;
+        _dataDirectory = dataDirectory;
+        _admin = NpgsqlDataSource.Create(_connectionString);
+    }
+
+    public string Name => "PostgreSQL";
+
+    public Durability Durability => Durability.FsyncBeforeAck;
+
+    public async Task<IPeerClient> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.CompareExchange(ref _schemaReady, 1, 0) == 0)
+        {
+            await using var command = _admin.CreateCommand(EmbeddedText.Read("Postgres.schema.sql"));
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new PostgresClient(_connectionString);
+    }
+
+    public async Task<string> DescribeAsync(CancellationToken cancellationToken)
+    {
+        var settings = new List<string>();
+        foreach (var name in new[] { "synchronous_commit", "fsync", "wal_sync_method", "full_page_writes", "shared_buffers", "max_connections" })
+        {
+            await using var command = _admin.CreateCommand($"SHOW {name}");
+            settings.Add($"`{name} {await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)}`");
+        }
+
+        await using var version = _admin.CreateCommand("SHOW server_version");
+        return $"PostgreSQL {await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)} (Debian package), {string.Join(", ", settings)}";
+    }
+
+    public ResourceUsage? MeasureResources()
+    {
+        if (_dataDirectory is null)
+        {
+            return null;
+        }
+
+        // The postmaster's pid is the first line of postmaster.pid; every backend and helper is its child.
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+        return new ResourceUsage(ServerResources.Pss(ServerResources.WithDescendants(postmaster)), ServerResources.DiskBytes(_dataDirectory));
+    }
+
+    public ValueTask DisposeAsync() => _admin.DisposeAsync();
+}
