@@ -60,6 +60,9 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         _indexPublished = IndexPublishedAsync;
     }
 
+    /// <summary>The name of the meter the engine's instruments belong to (<c>starcite.*</c>); subscribe to it to export them.</summary>
+    public const string MeterName = StarciteMetrics.MeterName;
+
     /// <summary>The options the engine runs with.</summary>
     public StarciteOptions Options => _options;
 

@@ -1,6 +1,7 @@
-using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Starcite.Server.Endpoints;
 using Starcite.Server.Errors;
+using Starcite.Server.Tailing;
 
 namespace Starcite.Server;
 
@@ -21,7 +22,9 @@ public static class StarciteServer
         ApplyOriginalVariables(builder);
         configure?.Invoke(builder);
 
-        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Starcite:Server"));
+        builder.Services.AddOptions<ServerOptions>().BindConfiguration("Starcite:Server").ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<TailSettings>();
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(StarciteEngine.MeterName).AddPrometheusExporter());
         builder.AddStarcite(); // binds and validates the Starcite section; recovers before Kestrel takes traffic
         // The contract's limit is enforced while reading (413 payload_too_large). Kestrel's own limit sits 1 MiB higher
         // so it can drain a modestly oversized body after that answer and the client reads it instead of a reset.
@@ -31,9 +34,10 @@ public static class StarciteServer
 
         var app = builder.Build();
         app.UseContractErrors();
+        app.UseWebSockets();
         app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapSessionEndpoints();
-        _ = app.Services.GetRequiredService<IOptions<ServerOptions>>();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Starcite.Server.Tests.TestSupport;
 
 namespace Starcite.Server.Tests;
 

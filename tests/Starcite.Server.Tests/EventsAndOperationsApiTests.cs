@@ -1,4 +1,5 @@
 using System.Net;
+using Starcite.Server.Tests.TestSupport;
 
 namespace Starcite.Server.Tests;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Starcite.Server.Tests.TestSupport;
 
 namespace Starcite.Server.Tests;
 

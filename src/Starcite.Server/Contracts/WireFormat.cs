@@ -30,8 +30,8 @@ internal static class WireFormat
 
         writer.WriteNumber("last_seq", session.LastSeq);
         writer.WriteNumber("archived_seq", session.ArchivedSeq);
-        writer.WriteString("created_at", Timestamp(session.CreatedAt));
-        writer.WriteString("updated_at", Timestamp(session.UpdatedAt));
+        WriteTimestamp(writer, "created_at", session.CreatedAt);
+        WriteTimestamp(writer, "updated_at", session.UpdatedAt);
         writer.WriteEndObject();
     }
 
@@ -51,11 +51,24 @@ internal static class WireFormat
         writer.WritePropertyName("refs");
         writer.WriteRawValue(e.Refs.Span, skipInputValidation: true);
         writer.WriteString("idempotency_key", e.IdempotencyKey);
-        writer.WriteString("inserted_at", Timestamp(e.InsertedAt));
+        WriteTimestamp(writer, "inserted_at", e.InsertedAt);
         writer.WriteEndObject();
     }
 
-    /// <summary>UTC with microseconds and <c>Z</c>, as the contract shows: <c>2026-02-20T10:11:12.123456Z</c>.</summary>
-    public static string Timestamp(DateTimeOffset value) =>
-        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+
+    /// <summary>
+    /// Writes UTC with microseconds and <c>Z</c>, as the contract shows (<c>2026-02-20T10:11:12.123456Z</c>), without
+    /// allocating: every event on every read path carries one.
+    /// </summary>
+    private static void WriteTimestamp(Utf8JsonWriter writer, string name, DateTimeOffset value)
+    {
+        Span<char> text = stackalloc char[32];
+        if (!value.UtcDateTime.TryFormat(text, out var length, TimestampFormat, CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("A timestamp always fits in 32 characters.");
+        }
+
+        writer.WriteString(name, text[..length]);
+    }
 }

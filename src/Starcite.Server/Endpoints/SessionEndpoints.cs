@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Starcite.Server.Contracts;
 using Starcite.Server.Errors;
+using Starcite.Server.Tailing;
 using Starcite.Sessions;
 
 namespace Starcite.Server.Endpoints;
@@ -16,6 +17,7 @@ internal static class SessionEndpoints
         sessions.MapGet("/{id}", GetAsync);
         sessions.MapPost("/{id}/append", AppendAsync);
         sessions.MapGet("/{id}/events", EventsAsync);
+        sessions.MapTailEndpoint();
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, StarciteEngine engine, IOptions<ServerOptions> options, CancellationToken cancellationToken)

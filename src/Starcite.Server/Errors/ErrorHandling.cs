@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using Starcite.Server.Diagnostics;
 
 namespace Starcite.Server.Errors;
 
@@ -6,7 +7,7 @@ namespace Starcite.Server.Errors;
 /// Every failure leaves as the contract's error body: engine exceptions by their code, malformed HTTP by its status,
 /// unknown routes as 404 <c>not_found</c>, and anything unexpected as 500 <c>internal_error</c> (never for bad input).
 /// </summary>
-internal static partial class ErrorHandling
+internal static class ErrorHandling
 {
     public static void UseContractErrors(this WebApplication app)
     {
@@ -30,7 +31,7 @@ internal static partial class ErrorHandling
         };
         if (error.Status >= 500)
         {
-            LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Starcite.Server"), exception);
+            ServerLog.Unhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Starcite.Server"), exception);
         }
 
         await error.ToResult().ExecuteAsync(context);
@@ -47,7 +48,4 @@ internal static partial class ErrorHandling
         };
         return error.ToResult().ExecuteAsync(http);
     }
-
-    [LoggerMessage(EventId = 2000, EventName = "UnhandledError", Level = LogLevel.Error, Message = "Unhandled error")]
-    private static partial void LogUnhandled(ILogger logger, Exception? exception);
 }
