@@ -111,14 +111,19 @@ internal sealed class NatsJetStreamClient : IPeerClient
 
     public async Task<IPeerSubscription> SubscribeAsync(string sessionId, long cursor, CancellationToken cancellationToken)
     {
-        // An ordered consumer is JetStream's gap-free reader: it replays the subject, then follows it, and recreates
-        // itself from the last delivered sequence if it ever sees a gap.
-        var consumer = await JetStream.CreateOrderedConsumerAsync(NatsJetStreamSystem.StreamName, new NatsJSOrderedConsumerOpts
+        // An ephemeral pull consumer on the session's subject: it replays the subject from the start, then follows it.
+        // Not NATS.Net's ordered consumer: that one sends the multi-subject filter_subjects, which nats-server 2.9
+        // (Debian's) ignores, so it would deliver every session. No acks: a reader that keeps its cursor needs none.
+        var consumer = await JetStream.CreateOrUpdateConsumerAsync(NatsJetStreamSystem.StreamName, new ConsumerConfig
         {
-            FilterSubjects = [Subject(sessionId)],
+            Name = $"tail-{Guid.NewGuid():N}",
+            FilterSubject = Subject(sessionId),
             DeliverPolicy = ConsumerConfigDeliverPolicy.All,
+            AckPolicy = ConsumerConfigAckPolicy.None,
+            MemStorage = true,
+            InactiveThreshold = TimeSpan.FromSeconds(30),
         }, cancellationToken).ConfigureAwait(false);
-        return new Subscription(consumer, cursor);
+        return new Subscription(JetStream, consumer, Subject(sessionId), cursor);
     }
 
     public async ValueTask SeedAsync(string sessionId, int events, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
@@ -178,18 +183,26 @@ internal sealed class NatsJetStreamClient : IPeerClient
         return headers;
     }
 
-    private sealed class Subscription(INatsJSConsumer consumer, long cursor) : IPeerSubscription
+    private sealed class Subscription(NatsJSContext js, INatsJSConsumer consumer, string subject, long cursor) : IPeerSubscription
     {
         private readonly CancellationTokenSource _stop = new();
 
         public async IAsyncEnumerable<PeerEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+            var last = 0L;
             await foreach (var msg in consumer.ConsumeAsync<byte[]>(cancellationToken: linked.Token).ConfigureAwait(false))
             {
                 var headers = msg.Headers!;
                 var e = new PeerEvent(long.Parse(headers[SeqHeader].ToString(), CultureInfo.InvariantCulture), headers[ProducerHeader].ToString(),
-                    long.Parse(headers[ProducerSeqHeader].ToString(), CultureInfo.InvariantCulture), msg.Data);
+                    long.Parse(headers[ProducerSeqHeader].ToString(), CultureInfo.InvariantCulture), msg.Data ?? []);
+                // Without acks a lost message would go unnoticed: the seq header makes a gap visible.
+                if (msg.Subject != subject || e.Seq != last + 1)
+                {
+                    throw new InvalidOperationException($"consumer on {subject} got {msg.Subject} seq {e.Seq} after {last}");
+                }
+
+                last = e.Seq;
                 if (e.Seq > cursor)
                 {
                     yield return e;
@@ -197,11 +210,18 @@ internal sealed class NatsJetStreamClient : IPeerClient
             }
         }
 
-        public ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
-            _stop.Cancel();
+            await _stop.CancelAsync().ConfigureAwait(false);
             _stop.Dispose();
-            return ValueTask.CompletedTask;
+            try
+            {
+                await js.DeleteConsumerAsync(NatsJetStreamSystem.StreamName, consumer.Info.Name).ConfigureAwait(false);
+            }
+            catch (NatsJSApiException)
+            {
+                // Already gone (inactive threshold); nothing to clean.
+            }
         }
     }
 }

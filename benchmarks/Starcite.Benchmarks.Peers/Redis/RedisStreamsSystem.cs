@@ -1,6 +1,6 @@
 using System.Globalization;
-using Starcite.Benchmarks.Peers.Support;
 using StackExchange.Redis;
+using Starcite.Benchmarks.Peers.Support;
 
 namespace Starcite.Benchmarks.Peers.Redis;
 
