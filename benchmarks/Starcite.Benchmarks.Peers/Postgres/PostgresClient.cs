@@ -6,16 +6,16 @@ using Starcite.Benchmarks.Peers.Support;
 
 namespace Starcite.Benchmarks.Peers.Postgres;
 
-/// <summary>A pooled <see cref="NpgsqlDataSource"/>; each subscription holds one unpooled connection that LISTENs.</summary>
+/// <summary>Commands through the system's pooled <see cref="NpgsqlDataSource"/>; each subscription holds one unpooled connection that LISTENs.</summary>
 internal sealed class PostgresClient : IPeerClient
 {
     private const int SeedBatch = 5000;
     private readonly NpgsqlDataSource _pool;
     private readonly string _listenConnectionString;
 
-    public PostgresClient(string connectionString)
+    public PostgresClient(NpgsqlDataSource pool, string connectionString)
     {
-        _pool = NpgsqlDataSource.Create(connectionString);
+        _pool = pool;
         _listenConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 0 }.ConnectionString;
     }
 
@@ -93,7 +93,7 @@ internal sealed class PostgresClient : IPeerClient
         }
     }
 
-    public ValueTask DisposeAsync() => _pool.DisposeAsync();
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask; // the system owns the pool
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {

@@ -8,7 +8,7 @@ public sealed class PostgresSystem : IPeerSystem
 {
     private readonly string _connectionString;
     private readonly string? _dataDirectory;
-    private readonly NpgsqlDataSource _admin;
+    private readonly NpgsqlDataSource _pool;
     private int _schemaReady;
 
     public PostgresSystem(string connectionString, string? dataDirectory = null)
@@ -16,7 +16,7 @@ public sealed class PostgresSystem : IPeerSystem
         // Statements are prepared once per pooled connection; that is how a tuned Npgsql application runs.
         _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 16, AutoPrepareMinUsages = 2, MaxPoolSize = 200 }.ConnectionString;
         _dataDirectory = dataDirectory;
-        _admin = NpgsqlDataSource.Create(_connectionString);
+        _pool = NpgsqlDataSource.Create(_connectionString);
     }
 
     public string Name => "PostgreSQL";
@@ -27,11 +27,12 @@ public sealed class PostgresSystem : IPeerSystem
     {
         if (Interlocked.CompareExchange(ref _schemaReady, 1, 0) == 0)
         {
-            await using var command = _admin.CreateCommand(EmbeddedText.Read("Postgres.schema.sql"));
+            await using var command = _pool.CreateCommand(EmbeddedText.Read("Postgres.schema.sql"));
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        return new PostgresClient(_connectionString);
+        // One pool per application, as Npgsql intends: every client of this process shares it.
+        return new PostgresClient(_pool, _connectionString);
     }
 
     public async Task<string> DescribeAsync(CancellationToken cancellationToken)
@@ -39,11 +40,11 @@ public sealed class PostgresSystem : IPeerSystem
         var settings = new List<string>();
         foreach (var name in new[] { "synchronous_commit", "fsync", "wal_sync_method", "full_page_writes", "shared_buffers", "max_connections" })
         {
-            await using var command = _admin.CreateCommand($"SHOW {name}");
+            await using var command = _pool.CreateCommand($"SHOW {name}");
             settings.Add($"`{name} {await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)}`");
         }
 
-        await using var version = _admin.CreateCommand("SHOW server_version");
+        await using var version = _pool.CreateCommand("SHOW server_version");
         return $"PostgreSQL {await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)} (Debian package), {string.Join(", ", settings)}";
     }
 
@@ -54,10 +55,16 @@ public sealed class PostgresSystem : IPeerSystem
             return null;
         }
 
+        // Table pages reach their files at a checkpoint; without one the data directory holds only the WAL.
+        using (var checkpoint = _pool.CreateCommand("CHECKPOINT"))
+        {
+            checkpoint.ExecuteNonQuery();
+        }
+
         // The postmaster's pid is the first line of postmaster.pid; every backend and helper is its child.
         var postmaster = int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
         return new ResourceUsage(ServerResources.Pss(ServerResources.WithDescendants(postmaster)), ServerResources.DiskBytes(_dataDirectory));
     }
 
-    public ValueTask DisposeAsync() => _admin.DisposeAsync();
+    public ValueTask DisposeAsync() => _pool.DisposeAsync();
 }

@@ -131,7 +131,7 @@ internal sealed class RedisStreamsClient : IPeerClient
     }
 
     public ValueTask SeedAsync(string sessionId, int events, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        Seeding.ByAppendsAsync(this, sessionId, events, payload, writers: 16, cancellationToken);
+        Seeding.ByAppendsAsync(this, sessionId, events, payload, maxWriters: 16, cancellationToken);
 
     public ValueTask DisposeAsync() => _multiplexer.DisposeAsync();
 

@@ -77,7 +77,7 @@ internal sealed class StarciteEmbeddedClient(StarciteEngine engine) : IPeerClien
         Task.FromResult<IPeerSubscription>(new Subscription(engine.OpenTail(sessionId, cursor)));
 
     public ValueTask SeedAsync(string sessionId, int events, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        Seeding.ByAppendsAsync(this, sessionId, events, payload, writers: 16, cancellationToken);
+        Seeding.ByAppendsAsync(this, sessionId, events, payload, maxWriters: 16, cancellationToken);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 

@@ -86,7 +86,7 @@ internal sealed class StarciteHttpClient : IPeerClient
         StarciteWebSocketTail.OpenAsync(Address, sessionId, cursor, cancellationToken);
 
     public ValueTask SeedAsync(string sessionId, int events, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        Seeding.ByAppendsAsync(this, sessionId, events, payload, writers: 16, cancellationToken);
+        Seeding.ByAppendsAsync(this, sessionId, events, payload, maxWriters: 16, cancellationToken);
 
     public ValueTask DisposeAsync()
     {

@@ -3,9 +3,10 @@ namespace Starcite.Benchmarks.Peers.Support;
 /// <summary>Seeds a session through the ordinary append path, with several producers in parallel.</summary>
 internal static class Seeding
 {
-    public static async ValueTask ByAppendsAsync(IPeerClient client, string sessionId, int events, ReadOnlyMemory<byte> payload, int writers, CancellationToken cancellationToken)
+    /// <summary>Up to <paramref name="maxWriters"/> producers, one per 1,000 events: a small session is seeded by one.</summary>
+    public static async ValueTask ByAppendsAsync(IPeerClient client, string sessionId, int events, ReadOnlyMemory<byte> payload, int maxWriters, CancellationToken cancellationToken)
     {
-        writers = Math.Max(1, Math.Min(writers, events));
+        var writers = Math.Clamp(events / 1000, 1, maxWriters);
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
             var mine = events / writers + (w < events % writers ? 1 : 0);
