@@ -12,10 +12,12 @@ internal sealed class PostgresClient : IPeerClient
     private const int SeedBatch = 5000;
     private readonly NpgsqlDataSource _pool;
     private readonly string _listenConnectionString;
+    private readonly bool _notifyInCommit;
 
-    public PostgresClient(NpgsqlDataSource pool, string connectionString)
+    public PostgresClient(NpgsqlDataSource pool, string connectionString, bool notifyInCommit)
     {
         _pool = pool;
+        _notifyInCommit = notifyInCommit;
         _listenConnectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, KeepAlive = 0 }.ConnectionString;
     }
 
@@ -28,15 +30,34 @@ internal sealed class PostgresClient : IPeerClient
 
     public async ValueTask<PeerAppendResult> AppendAsync(string sessionId, PeerAppend append, CancellationToken cancellationToken)
     {
-        await using var command = _pool.CreateCommand("SELECT outcome, seq, last_seq FROM starcite_append($1, $2, $3, $4, $5)");
+        await using var command = _pool.CreateCommand("SELECT outcome, seq, last_seq FROM starcite_append($1, $2, $3, $4, $5, $6)");
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
         command.Parameters.Add(new NpgsqlParameter { Value = append.ProducerId });
         command.Parameters.Add(new NpgsqlParameter { Value = append.ProducerSeq });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bigint, Value = append.ExpectedSeq is { } e ? e : DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = Encoding.UTF8.GetString(append.Payload.Span) });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        var (outcome, seq, last) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+        var json = Encoding.UTF8.GetString(append.Payload.Span);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = json });
+        command.Parameters.Add(new NpgsqlParameter { Value = _notifyInCommit });
+        int outcome;
+        long seq, last;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            (outcome, seq, last) = (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2));
+        }
+
+        // NOTIFY holds a database-wide lock from before the commit until it is flushed, which would serialise every
+        // append on one fsync. So the append commits durably without it, and the notification follows in its own
+        // transaction that need not wait for the disk: the event is already durable, and a lost notification costs
+        // nothing because a subscriber reads any gap from the table.
+        if (outcome == 0 && !_notifyInCommit)
+        {
+            await using var notify = _pool.CreateCommand("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)");
+            notify.Parameters.Add(new NpgsqlParameter { Value = $"s:{sessionId}" });
+            notify.Parameters.Add(new NpgsqlParameter { Value = json.Length + append.ProducerId.Length < 7800 ? $"{seq}\n{append.ProducerSeq}\n{append.ProducerId}\n{json}" : $"{seq}" });
+            await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return outcome switch
         {
             0 => new PeerAppendResult(PeerOutcome.Appended, seq, last),

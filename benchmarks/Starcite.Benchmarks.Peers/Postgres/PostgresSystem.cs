@@ -9,17 +9,23 @@ public sealed class PostgresSystem : IPeerSystem
     private readonly string _connectionString;
     private readonly string? _dataDirectory;
     private readonly NpgsqlDataSource _pool;
+    private readonly bool _notifyInCommit;
     private int _schemaReady;
 
-    public PostgresSystem(string connectionString, string? dataDirectory = null)
+    /// <param name="connectionString">Npgsql connection string.</param>
+    /// <param name="dataDirectory">The cluster's data directory, for memory and disk figures.</param>
+    /// <param name="notifyInCommit">NOTIFY inside the append's transaction (simplest, but all appends then queue on one
+    /// lock held across each fsync) instead of right after it.</param>
+    public PostgresSystem(string connectionString, string? dataDirectory = null, bool notifyInCommit = false)
     {
+        _notifyInCommit = notifyInCommit;
         // Statements are prepared once per pooled connection; that is how a tuned Npgsql application runs.
         _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 16, AutoPrepareMinUsages = 2, MaxPoolSize = 200 }.ConnectionString;
         _dataDirectory = dataDirectory;
         _pool = NpgsqlDataSource.Create(_connectionString);
     }
 
-    public string Name => "PostgreSQL";
+    public string Name => _notifyInCommit ? "PostgreSQL (NOTIFY in the commit)" : "PostgreSQL";
 
     public Durability Durability => Durability.FsyncBeforeAck;
 
@@ -32,7 +38,7 @@ public sealed class PostgresSystem : IPeerSystem
         }
 
         // One pool per application, as Npgsql intends: every client of this process shares it.
-        return new PostgresClient(_pool, _connectionString);
+        return new PostgresClient(_pool, _connectionString, _notifyInCommit);
     }
 
     public async Task<string> DescribeAsync(CancellationToken cancellationToken)
@@ -45,7 +51,8 @@ public sealed class PostgresSystem : IPeerSystem
         }
 
         await using var version = _pool.CreateCommand("SHOW server_version");
-        return $"PostgreSQL {await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)} (Debian package), {string.Join(", ", settings)}";
+        return $"PostgreSQL {await version.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false)} (Debian package), {string.Join(", ", settings)}; " +
+            (_notifyInCommit ? "NOTIFY inside the append transaction" : "NOTIFY right after the durable commit, in its own transaction with `synchronous_commit off`");
     }
 
     public ResourceUsage? MeasureResources()

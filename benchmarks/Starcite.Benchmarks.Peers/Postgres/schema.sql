@@ -19,7 +19,7 @@ CREATE TABLE IF NOT EXISTS starcite_events (
 -- One round trip per append. The session row's lock orders appends to one session (so commit order is seq order,
 -- which LISTEN/NOTIFY delivery relies on); different sessions commit in parallel and share WAL flushes.
 -- outcome: 0 appended, 1 deduped, 2 expected-seq conflict, 3 no such session.
-CREATE OR REPLACE FUNCTION starcite_append(p_session text, p_producer text, p_producer_seq bigint, p_expected bigint, p_payload jsonb)
+CREATE OR REPLACE FUNCTION starcite_append(p_session text, p_producer text, p_producer_seq bigint, p_expected bigint, p_payload jsonb, p_notify boolean)
 RETURNS TABLE (outcome int, seq bigint, last_seq bigint) LANGUAGE plpgsql AS $$
 DECLARE
   v_last bigint;
@@ -45,8 +45,10 @@ BEGIN
   UPDATE starcite_sessions SET last_seq = v_seq WHERE id = p_session;
   -- Delivered to listeners after commit, in commit order. The whole event rides along when it fits the 8000-byte
   -- notification limit; otherwise listeners read it from the table.
+  IF p_notify THEN
   PERFORM pg_notify('s:' || p_session, CASE WHEN octet_length(p_payload::text) + octet_length(p_producer) < 7800
     THEN v_seq || E'\n' || p_producer_seq || E'\n' || p_producer || E'\n' || p_payload::text
     ELSE v_seq::text END);
+  END IF;
   RETURN QUERY SELECT 0, v_seq, v_seq;
 END $$;

@@ -5,11 +5,13 @@ using System.Text.Json;
 namespace Starcite.Benchmarks.Peers.Starcite;
 
 /// <summary>
-/// <c>GET /v1/sessions/{id}/tail?cursor=N</c> over a WebSocket (contract §4): history, then live, one JSON event per
-/// text frame, on one connection per subscriber.
+/// <c>GET /v1/sessions/{id}/tail?cursor=N&amp;batch_size=1000</c> over a WebSocket (contract §4): history, then live,
+/// on one connection per subscriber. With a batch size each frame is an array of the events that were ready, so a
+/// catch-up moves up to 1,000 per frame (as the peers' pages do) while a live event still goes out at once, alone.
 /// </summary>
 internal sealed class StarciteWebSocketTail : IPeerSubscription
 {
+    private const int BatchSize = 1000;
     private readonly ClientWebSocket _socket;
 
     private StarciteWebSocketTail(ClientWebSocket socket) => _socket = socket;
@@ -17,7 +19,7 @@ internal sealed class StarciteWebSocketTail : IPeerSubscription
     public static async Task<IPeerSubscription> OpenAsync(Uri address, string sessionId, long cursor, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
-        var uri = new UriBuilder(address) { Scheme = "ws", Path = $"/v1/sessions/{Uri.EscapeDataString(sessionId)}/tail", Query = $"cursor={cursor}" }.Uri;
+        var uri = new UriBuilder(address) { Scheme = "ws", Path = $"/v1/sessions/{Uri.EscapeDataString(sessionId)}/tail", Query = $"cursor={cursor}&batch_size={BatchSize}" }.Uri;
         try
         {
             await socket.ConnectAsync(uri, cancellationToken).ConfigureAwait(false);
@@ -60,7 +62,10 @@ internal sealed class StarciteWebSocketTail : IPeerSubscription
 
             using var document = JsonDocument.Parse(frame.GetBuffer().AsMemory(0, (int)frame.Length));
             frame.SetLength(0);
-            yield return StarciteHttpClient.ParseEvent(document.RootElement);
+            foreach (var e in document.RootElement.EnumerateArray())
+            {
+                yield return StarciteHttpClient.ParseEvent(e);
+            }
         }
     }
 

@@ -8,7 +8,7 @@ namespace Starcite.Benchmarks.Peers;
 /// </summary>
 internal static class IdleSessionsWorkload
 {
-    private const int Workers = 64;
+    private const int Workers = 128; // loading is not measured: enough in flight for every system to batch its commits
 
     public static async Task<ResourceUsage?> RunAsync(IPeerSystem system, IPeerClient client, int sessions, int events, byte[] payload)
     {

@@ -50,6 +50,12 @@ internal static class PeerSystems
             systems.Add(("postgres", new PostgresSystem(pg, Env("PEER_PG_DIR"))));
         }
 
+        // The simpler design, for the record: see PostgresSystem. Only when asked for by name.
+        if (options.Systems.Contains("postgres-notify-in-commit") && Env("PEER_PG_CONNECTION") is { } pgInCommit)
+        {
+            systems.Add(("postgres-notify-in-commit", new PostgresSystem(pgInCommit, notifyInCommit: true)));
+        }
+
         return systems;
     }
 
