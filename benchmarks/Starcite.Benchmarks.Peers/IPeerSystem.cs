@@ -23,6 +23,9 @@ public interface IPeerSystem : IAsyncDisposable
 
     /// <summary>Memory (proportional set size of every server process) and disk (bytes allocated under the data directory); null when the system runs in this process.</summary>
     ResourceUsage? MeasureResources();
+
+    /// <summary>The server's processes (all of them, for PostgreSQL), for CPU accounting; empty when it runs in this process.</summary>
+    IReadOnlyList<int> ServerProcessIds();
 }
 
 /// <summary>The durability class of an acknowledgement; rows are compared within one class.</summary>

@@ -59,5 +59,7 @@ public sealed class NatsJetStreamSystem : IPeerSystem
         ? new ResourceUsage(ServerResources.Pss([pid]), ServerResources.DiskBytes(dir))
         : null;
 
+    public IReadOnlyList<int> ServerProcessIds() => _pid is { } pid ? [pid] : [];
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

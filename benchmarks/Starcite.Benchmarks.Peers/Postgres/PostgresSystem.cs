@@ -68,10 +68,13 @@ public sealed class PostgresSystem : IPeerSystem
             checkpoint.ExecuteNonQuery();
         }
 
-        // The postmaster's pid is the first line of postmaster.pid; every backend and helper is its child.
-        var postmaster = int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
-        return new ResourceUsage(ServerResources.Pss(ServerResources.WithDescendants(postmaster)), ServerResources.DiskBytes(_dataDirectory));
+        return new ResourceUsage(ServerResources.Pss(ServerProcessIds()), ServerResources.DiskBytes(_dataDirectory));
     }
+
+    // The postmaster's pid is the first line of postmaster.pid; every backend and helper is its child.
+    public IReadOnlyList<int> ServerProcessIds() => _dataDirectory is null
+        ? []
+        : ServerResources.WithDescendants(int.Parse(File.ReadLines(Path.Combine(_dataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture));
 
     public ValueTask DisposeAsync() => _pool.DisposeAsync();
 }

@@ -46,6 +46,8 @@ public sealed class RedisStreamsSystem : IPeerSystem
         ? new ResourceUsage(ServerResources.Pss([pid]), ServerResources.DiskBytes(dir))
         : null;
 
+    public IReadOnlyList<int> ServerProcessIds() => _pid is { } pid ? [pid] : [];
+
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     internal static ConfigurationOptions Options(string endpoint)

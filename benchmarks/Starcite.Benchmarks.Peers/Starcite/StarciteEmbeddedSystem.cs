@@ -35,6 +35,8 @@ public sealed class StarciteEmbeddedSystem : IPeerSystem
 
     public ResourceUsage? MeasureResources() => null;
 
+    public IReadOnlyList<int> ServerProcessIds() => [];
+
     public async ValueTask DisposeAsync()
     {
         await _engine.DisposeAsync().ConfigureAwait(false);

@@ -27,6 +27,8 @@ public sealed class StarciteHttpSystem : IPeerSystem
     public ResourceUsage? MeasureResources() => new ResourceUsage(
         Support.ServerResources.Pss([_server.ProcessId]), Support.ServerResources.DiskBytes(_server.DataDirectory));
 
+    public IReadOnlyList<int> ServerProcessIds() => [_server.ProcessId];
+
     public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     /// <summary>One pooled handler for all writers: as many keep-alive connections as there are requests in flight.</summary>

@@ -44,6 +44,12 @@ public sealed partial class StarciteServerProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // For experiments with the server's runtime settings: PEER_SERVER_ENV="NAME=value;NAME=value".
+        foreach (var pair in (Environment.GetEnvironmentVariable("PEER_SERVER_ENV") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, value) = (pair[..pair.IndexOf('=', StringComparison.Ordinal)], pair[(pair.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start)!;
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);

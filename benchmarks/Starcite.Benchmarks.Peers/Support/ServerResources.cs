@@ -35,6 +35,26 @@ public static class ServerResources
         return total;
     }
 
+    /// <summary>User plus system CPU time the processes used so far, in seconds (/proc/&lt;pid&gt;/stat, 100 ticks a second).</summary>
+    public static double CpuSeconds(IEnumerable<int> pids)
+    {
+        long ticks = 0;
+        foreach (var pid in pids)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return ticks / 100.0;
+    }
+
     /// <summary>The process and all its descendants (PostgreSQL forks one backend per connection).</summary>
     public static IReadOnlyList<int> WithDescendants(int root)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Starcite.Benchmarks.Load;
+using Starcite.Benchmarks.Peers.Support;
 
 namespace Starcite.Benchmarks.Peers;
 
@@ -69,11 +70,16 @@ internal static class PeerBench
 
                 for (var round = 1; round <= options.Rounds; round++)
                 {
-                    foreach (var (key, _) in systems)
+                    foreach (var (key, system) in systems)
                     {
+                        var pids = system.ServerProcessIds();
+                        var (server, client) = (ServerResources.CpuSeconds(pids), Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds);
                         var summary = await workloads.SaturationAsync(clients[key], sessions, $"r{round}", duration);
+                        var cpu = ((ServerResources.CpuSeconds(system.ServerProcessIds()) - server) * 1e6 / summary.Count,
+                            (Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - client) * 1e6 / summary.Count);
                         Add(results.W2, key, summary);
-                        Console.WriteLine($"W2 round {round} {key,-18} {summary}");
+                        Add(results.W2Cpu, key, cpu);
+                        Console.WriteLine($"W2 round {round} {key,-18} {summary}  CPU/append server {cpu.Item1,5:F0} us client {cpu.Item2,5:F0} us");
                     }
                 }
             }

@@ -12,6 +12,9 @@ internal sealed class PeerResults
 
     public Dictionary<string, List<LatencySummary>> W2 { get; } = [];
 
+    /// <summary>W2: CPU microseconds per acknowledged append, in the server's processes and in this (client) process.</summary>
+    public Dictionary<string, List<(double Server, double Client)>> W2Cpu { get; } = [];
+
     /// <summary>W4: events/s per round, through the subscription and (where the system has range reads) history pages.</summary>
     public Dictionary<string, List<double>> W4Subscribe { get; } = [];
 
