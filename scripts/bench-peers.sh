@@ -4,6 +4,7 @@
 #
 #   scripts/bench-peers.sh                      # the full run recorded in the doc (well under 30 minutes)
 #   scripts/bench-peers.sh --seconds 2 --rounds 1 --replay-events 20000 --fanout 1,100 --idle-sessions 2000   # a quick look
+#   scripts/bench-peers.sh --systems postgres,postgres-notify-in-commit --workloads w1,w2 --doc none   # an A/B, doc untouched
 #
 # It installs the peers from Debian packages when missing, starts each on loopback in its own temp directory on a free
 # port (never the Debian services), runs every workload, writes the doc section, and stops everything, also when a

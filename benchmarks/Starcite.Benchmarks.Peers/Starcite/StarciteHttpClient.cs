@@ -97,5 +97,5 @@ internal sealed class StarciteHttpClient : IPeerClient
     /// <summary>An event as the contract's §4 JSON; the payload keeps its raw bytes.</summary>
     internal static PeerEvent ParseEvent(JsonElement e) => new(
         e.GetProperty("seq").GetInt64(), e.GetProperty("producer_id").GetString()!, e.GetProperty("producer_seq").GetInt64(),
-        System.Text.Encoding.UTF8.GetBytes(e.GetProperty("payload").GetRawText()));
+        System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(e.GetProperty("payload")).ToArray());
 }

@@ -86,7 +86,7 @@ public sealed partial class StarciteServerProcess : IAsyncDisposable
             }
 
             server = new StarciteServerProcess(process, await listening.Task.ConfigureAwait(false), dataDirectory);
-            using var http = new HttpClient { BaseAddress = server.Address };
+            using var http = StarciteHttpSystem.CreateHttpClient(server.Address);
             while (true)
             {
                 using var response = await http.GetAsync(new Uri("/health/ready", UriKind.Relative), deadline.Token).ConfigureAwait(false);

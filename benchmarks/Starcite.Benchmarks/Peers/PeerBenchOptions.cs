@@ -5,7 +5,7 @@ namespace Starcite.Benchmarks.Peers;
 /// <summary>
 /// <c>peers [--workloads w1,w2,w4,w5,w6] [--systems a,b] [--seconds 5] [--rounds 3] [--writers 64] [--sessions 1000]
 /// [--replay-events 100000] [--fanout 1,100,1000] [--fanout-events 200] [--fanout-rate 50] [--idle-sessions 100000]
-/// [--idle-events 10] [--payload 1024] [--doc docs/benchmarks.md] [--img docs/img/peers] [--command "..."]</c>
+/// [--idle-events 10] [--payload 1024] [--doc docs/benchmarks.md|none] [--img docs/img/peers] [--command "..."]</c>
 /// </summary>
 internal sealed record PeerBenchOptions
 {
@@ -45,9 +45,10 @@ internal sealed record PeerBenchOptions
 
     public static PeerBenchOptions Parse(string[] args)
     {
+        // The last occurrence wins, so arguments passed through scripts/bench-peers.sh override the script's own.
         string? Text(string name)
         {
-            var at = Array.IndexOf(args, "--" + name);
+            var at = Array.LastIndexOf(args, "--" + name);
             return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
         }
 
@@ -70,7 +71,7 @@ internal sealed record PeerBenchOptions
             IdleSessions = Int("idle-sessions", defaults.IdleSessions),
             IdleEvents = Int("idle-events", defaults.IdleEvents),
             PayloadBytes = Int("payload", defaults.PayloadBytes),
-            Doc = Text("doc"),
+            Doc = Text("doc") is "none" ? null : Text("doc"),
             ImageDirectory = Text("img"),
             Command = Text("command"),
         };

@@ -57,7 +57,10 @@ internal static class PeerReport
         {
             md.AppendLine(CultureInfo.InvariantCulture, $"### W2: {options.Writers} writers over {options.Sessions:N0} sessions, closed loop ({options.Seconds} s per round)");
             md.AppendLine();
-            LatencyTable(md, results.W2, Row);
+            md.AppendLine("CPU per append: user + system time of the server's processes (all of PostgreSQL's) and of the benchmark process");
+            md.AppendLine("(the client; for Starcite in process, client and engine together) over the round, divided by the appends acknowledged.");
+            md.AppendLine();
+            LatencyTable(md, results.W2, Row, results.W2Cpu);
             Chart(results.W2, names, Path.Combine(images, "w2-throughput.png"), $"W2: {options.Writers} writers over {options.Sessions:N0} sessions", "acknowledged appends/s", latency: false);
             Chart(results.W2, names, Path.Combine(images, "w2-latency.png"), $"W2: latency at saturation", "latency (ms)", latency: true);
             md.AppendLine(CultureInfo.InvariantCulture, $"![W2 throughput]({link}/w2-throughput.png)");
@@ -157,14 +160,22 @@ internal static class PeerReport
         Console.WriteLine($"wrote {doc} and {images}/*.png");
     }
 
-    private static void LatencyTable(StringBuilder md, Dictionary<string, List<LatencySummary>> figures, Func<string, string> row)
+    private static void LatencyTable(StringBuilder md, Dictionary<string, List<LatencySummary>> figures, Func<string, string> row,
+        Dictionary<string, List<(double Server, double Client)>>? cpu = null)
     {
-        md.AppendLine("| system | durability class | appends/s | p50 | p99 | p999 |");
-        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: |");
+        md.AppendLine("| system | durability class | appends/s | p50 | p99 | p999 |" + (cpu is null ? "" : " server CPU/append | client CPU/append |"));
+        md.AppendLine("| --- | --- | ---: | ---: | ---: | ---: |" + (cpu is null ? "" : " ---: | ---: |"));
         foreach (var (key, rounds) in figures)
         {
             var m = PeerResults.Median(rounds);
-            md.AppendLine(CultureInfo.InvariantCulture, $"{row(key)} {m.PerSecond:N0} | {m.P50:F3} ms | {m.P99:F3} ms | {m.P999:F3} ms |");
+            var cpuColumns = "";
+            if (cpu is not null && cpu.TryGetValue(key, out var perRound))
+            {
+                var server = PeerResults.Median(perRound.Select(c => c.Server));
+                cpuColumns = string.Create(CultureInfo.InvariantCulture, $" {(server > 0 ? $"{server:N0} µs" : "(in process)")} | {PeerResults.Median(perRound.Select(c => c.Client)):N0} µs |");
+            }
+
+            md.AppendLine(CultureInfo.InvariantCulture, $"{row(key)} {m.PerSecond:N0} | {m.P50:F3} ms | {m.P99:F3} ms | {m.P999:F3} ms |{cpuColumns}");
         }
 
         md.AppendLine();
