@@ -23,12 +23,20 @@ public sealed partial class StarciteEngine
     /// <exception cref="InvalidRequestException">A field breaks a rule of contract §3; the message names it.</exception>
     /// <exception cref="StorageFailedException">The store failed; reopen the engine.</exception>
     /// <exception cref="EngineClosedException">The engine is shutting down.</exception>
+    /// <exception cref="NotLeaderException">In a cluster: this member is not the leader (send the append to the leader).</exception>
+    /// <exception cref="UnavailableException">In a cluster: no quorum, or the commit did not complete in time (the
+    /// append may still commit; a retry with the same producer ids is deduplicated).</exception>
     public async ValueTask<AppendResult> AppendAsync(string sessionId, AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         ThrowIfUnavailable();
         var started = _time.GetTimestamp();
         var command = AppendCommand.From(request, UnixMicros.Now(_time), _options.MaxEventBytes);
+        if (_options.Cluster.IsEnabled)
+        {
+            return Record(started, await AppendReplicatedAsync(sessionId, command, cancellationToken).ConfigureAwait(false));
+        }
+
         if (!_sessions.TryGet(sessionId, out var runtime))
         {
             return Record(started, new AppendResult(AppendStatus.SessionNotFound, 0, 0));

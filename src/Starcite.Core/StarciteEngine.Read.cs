@@ -21,6 +21,7 @@ public sealed partial class StarciteEngine
     /// <exception cref="SessionNotFoundException">The session does not exist.</exception>
     /// <exception cref="InvalidRequestException"><c>invalid_cursor</c> (negative, or beyond <c>last_seq</c>) or <c>invalid_limit</c>.</exception>
     /// <exception cref="StorageFailedException">A stored event cannot be read.</exception>
+    /// <exception cref="UnavailableException">In a cluster: no leader, or no quorum to confirm the read point.</exception>
     public async ValueTask<EventPage> ReadEventsAsync(string sessionId, long cursor = 0, int limit = DefaultPageLimit, CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > MaxPageLimit)
@@ -28,6 +29,7 @@ public sealed partial class StarciteEngine
             throw new InvalidRequestException("invalid_limit", "limit", $"limit must be an integer from 1 to {MaxPageLimit}");
         }
 
+        await ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
         var runtime = ResolveForRead(sessionId, cursor);
         var lastSeq = runtime.CommittedSeq;
         var events = await ReadRangeAsync(runtime, cursor, (int)Math.Min(limit, lastSeq - cursor), forTail: false, cancellationToken).ConfigureAwait(false);
@@ -39,6 +41,7 @@ public sealed partial class StarciteEngine
     /// becomes durable, exactly once and in order (contract §4).
     /// </summary>
     /// <remarks>
+    /// In a cluster, prefer <see cref="OpenTailAsync"/>, which checks the cursor after a read barrier.
     /// A tail pulls: writers only publish and signal, so a slow or stopped reader never slows them, and a reader that
     /// falls behind the in-memory window simply reads from storage until it catches up. Dispose the tail when done.
     /// </remarks>

@@ -34,6 +34,8 @@ public sealed partial class StarciteEngine
         }
 
         var stateFrom = Math.Max(snapshot?.CoveredAddress ?? 0, _log.BeginAddress);
+        _applied = snapshot?.Applied ?? AppliedPosition.None;
+        _lastCheckpoint = new StoreCheckpoint(snapshot?.CoveredAddress ?? 0, _applied);
         foreach (var state in snapshot?.Sessions ?? [])
         {
             _sessions.Add(new SessionRuntime(state, visible: true));

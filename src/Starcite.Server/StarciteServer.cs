@@ -1,4 +1,5 @@
 using OpenTelemetry.Metrics;
+using Starcite.Server.Cluster;
 using Starcite.Server.Endpoints;
 using Starcite.Server.Errors;
 using Starcite.Server.Tailing;
@@ -24,6 +25,7 @@ public static class StarciteServer
 
         builder.Services.AddOptions<ServerOptions>().BindConfiguration("Starcite:Server").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TailSettings>();
+        builder.Services.AddSingleton<LeaderForwarder>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(StarciteEngine.MeterName).AddPrometheusExporter());
         builder.AddStarcite(); // binds and validates the Starcite section; recovers before Kestrel takes traffic
         // The contract's limit is enforced while reading (413 payload_too_large). Kestrel's own limit sits 1 MiB higher
@@ -54,6 +56,7 @@ public static class StarciteServer
             overrides["urls"] = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } port ? $"http://localhost:{port}" : DefaultUrl;
         }
 
+        ClusterSettings.Apply(builder.Configuration, overrides);
         builder.Configuration.AddInMemoryCollection(overrides);
     }
 }

@@ -14,9 +14,12 @@ internal sealed class LatencyRecorder
 
     public void Record(int worker, long startTimestamp) => _perWorker[worker].Add(Stopwatch.GetTimestamp() - startTimestamp);
 
-    public LatencySummary Summarise(TimeSpan elapsed)
+    public LatencySummary Summarise(TimeSpan elapsed) => Merge(_perWorker, elapsed);
+
+    /// <summary>Summarises latency samples (Stopwatch ticks) collected elsewhere, for example one list per subscriber.</summary>
+    public static LatencySummary Merge(IEnumerable<List<long>> samples, TimeSpan elapsed)
     {
-        var all = _perWorker.SelectMany(list => list).ToArray();
+        var all = samples.SelectMany(list => list).ToArray();
         Array.Sort(all);
         double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)] * 1000.0 / Stopwatch.Frequency;
         return new LatencySummary(all.Length, all.Length / elapsed.TotalSeconds, Percentile(0.50), Percentile(0.99), Percentile(0.999));

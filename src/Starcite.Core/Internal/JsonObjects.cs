@@ -43,9 +43,19 @@ internal static class JsonObjects
             while (reader.Read())
             {
                 // The reader checks structure but not the UTF-8 inside strings; stored JSON must be valid UTF-8.
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && !Utf8.IsValid(reader.ValueSpan))
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName)
                 {
-                    throw Invalid(field, code, "contains invalid UTF-8");
+                    if (!Utf8.IsValid(reader.ValueSpan))
+                    {
+                        throw Invalid(field, code, "contains invalid UTF-8");
+                    }
+
+                    // An escaped unpaired surrogate (\uD800) is well-formed JSON but no text: it cannot be compared
+                    // (dedupe) or decoded by most clients, so it is refused like a lone surrogate in a string field.
+                    if (reader.ValueIsEscaped && !IsWholeText(ref reader))
+                    {
+                        throw Invalid(field, code, "escapes an unpaired surrogate");
+                    }
                 }
             }
 
@@ -54,6 +64,19 @@ internal static class JsonObjects
         catch (JsonException ex)
         {
             throw Invalid(field, code, $"is not valid JSON ({ex.Message})");
+        }
+    }
+
+    private static bool IsWholeText(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            _ = reader.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 

@@ -23,7 +23,12 @@ internal static class JsonFields
             return false;
         }
 
-        value = element.GetString();
+        if (!TryGetText(element, out value))
+        {
+            error = $"{name} must be valid Unicode text (it escapes an unpaired surrogate)";
+            return false;
+        }
+
         return true;
     }
 
@@ -43,7 +48,8 @@ internal static class JsonFields
         var ok = element.ValueKind switch
         {
             JsonValueKind.Number => element.TryGetInt64(out var number) ? Keep(number, out value) : false,
-            JsonValueKind.String => long.TryParse(element.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && Keep(parsed, out value),
+            JsonValueKind.String => TryGetText(element, out var text)
+                && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && Keep(parsed, out value),
             _ => false,
         };
         if (!ok || value < min)
@@ -74,6 +80,21 @@ internal static class JsonFields
 
         value = JsonMarshal.GetRawUtf8Value(element).ToArray();
         return true;
+    }
+
+    /// <summary>The string's value; false when it escapes an unpaired surrogate, which no .NET string can hold faithfully.</summary>
+    private static bool TryGetText(JsonElement element, out string? text)
+    {
+        try
+        {
+            text = element.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = null;
+            return false;
+        }
     }
 
     private static bool Keep(long number, out long? value)

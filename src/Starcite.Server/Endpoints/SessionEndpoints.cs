@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Starcite.Server.Cluster;
 using Starcite.Server.Contracts;
 using Starcite.Server.Errors;
 using Starcite.Server.Tailing;
@@ -12,10 +13,10 @@ internal static class SessionEndpoints
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         var sessions = app.MapGroup("/v1/sessions").AddEndpointFilter(ContractErrorsFilter.InvokeAsync);
-        sessions.MapPost("", CreateAsync);
+        sessions.MapPost("", CreateAsync).AddEndpointFilter(LeaderForwarder.InvokeAsync);
         sessions.MapGet("", ListAsync);
         sessions.MapGet("/{id}", GetAsync);
-        sessions.MapPost("/{id}/append", AppendAsync);
+        sessions.MapPost("/{id}/append", AppendAsync).AddEndpointFilter(LeaderForwarder.InvokeAsync);
         sessions.MapGet("/{id}/events", EventsAsync);
         sessions.MapTailEndpoint();
     }
@@ -105,14 +106,7 @@ internal static class SessionEndpoints
                 return ApiError.From(result, id, append!.ProducerId, append.ProducerSeq, append.ExpectedSeq).ToResult();
             }
 
-            return new JsonResult(StatusCodes.Status201Created, writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("seq", result.Seq);
-                writer.WriteNumber("last_seq", result.LastSeq);
-                writer.WriteBoolean("deduped", result.Deduped);
-                writer.WriteEndObject();
-            });
+            return JsonResult.Of(StatusCodes.Status201Created, new AppendReply(result.Seq, result.LastSeq, result.Deduped), WireJsonContext.Default.AppendReply);
         }
     }
 

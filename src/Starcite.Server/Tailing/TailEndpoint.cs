@@ -13,9 +13,9 @@ internal static class TailEndpoint
 {
     public const int MaxBatchSize = 1000;
 
-    public static void MapTailEndpoint(this RouteGroupBuilder sessions) => sessions.MapGet("/{id}/tail", Open);
+    public static void MapTailEndpoint(this RouteGroupBuilder sessions) => sessions.MapGet("/{id}/tail", OpenAsync);
 
-    private static IResult Open(string id, HttpContext httpContext, StarciteEngine engine, TailSettings settings)
+    private static async Task<IResult> OpenAsync(string id, HttpContext httpContext, StarciteEngine engine, TailSettings settings)
     {
         var request = httpContext.Request;
         var isWebSocket = httpContext.WebSockets.IsWebSocketRequest;
@@ -48,7 +48,8 @@ internal static class TailEndpoint
             batchSize = size;
         }
 
-        var tail = engine.OpenTail(id, cursor); // 404 session_not_found, 400 invalid_cursor beyond last_seq
+        // 404 session_not_found, 400 invalid_cursor beyond last_seq; in a cluster after a read barrier (503 without a quorum)
+        var tail = await engine.OpenTailAsync(id, cursor, httpContext.RequestAborted);
         return isWebSocket ? new WebSocketTail(tail, batchSize, settings) : new SseTail(tail, settings);
     }
 

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Starcite.Benchmarks.Load.Http;
+
+/// <summary>
+/// C connections appending as fast as they can over S sessions through the HTTP API, against a baseline in the same
+/// run: the same connections doing bare <c>GET /health/live</c> round trips, the most this machine's HTTP stack (client
+/// and server sharing the cores) can do with no storage at all. Rounds alternate so noise hits both alike.
+/// </summary>
+internal static class HttpAppendLoad
+{
+    public static async Task RunAsync(LoadOptions options)
+    {
+        var connections = options.Writers;
+        Console.WriteLine($"http append load: {connections} connections, {options.Sessions} sessions, {options.PayloadBytes} B payloads, {options.Seconds} s x {options.Rounds} rounds" +
+                          (options.Cluster > 0 ? $", {options.Cluster}-member cluster, writes {(options.Spread ? "spread over every member" : "to the leader")}" : ""));
+        await using var server = await LoadServer.StartAsync(options);
+        var sessions = Enumerable.Range(0, options.Sessions).Select(i => $"load-{i}").ToArray();
+        foreach (var id in sessions)
+        {
+            await server.CreateSessionAsync(id);
+        }
+
+        using var client = LoadServer.CreateClient(server.BaseAddress, connections);
+        // --spread: connections round-robin over every member, so followers forward to the leader; else all go to the leader.
+        var targets = options.Spread ? server.Nodes.Select(node => LoadServer.CreateClient(node, connections)).ToArray() : [client];
+        var writers = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, Payloads.OfSize(options.PayloadBytes), targets[w % targets.Length])).ToArray();
+        await DriveAsync(connections, 1, (_, _) => LiveAsync(client)); // warm-up: JIT and connections
+        var baseline = new List<LatencySummary>();
+        var appends = new List<LatencySummary>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var live = await DriveAsync(connections, options.Seconds, (_, _) => LiveAsync(client));
+            Console.WriteLine($"  round {round} baseline GET /health/live {live}");
+            var append = await DriveAsync(connections, options.Seconds, (w, _) => writers[w].AppendAsync());
+            Console.WriteLine($"  round {round} POST append            {append}");
+            baseline.Add(live);
+            appends.Add(append);
+        }
+
+        var b = Median(baseline);
+        var a = Median(appends);
+        Console.WriteLine($"median baseline GET /health/live {b}");
+        Console.WriteLine($"median POST append            {a}");
+        Console.WriteLine($"append/baseline throughput {a.PerSecond / b.PerSecond:P0}, p99 {a.P99 / b.P99:F2}x");
+    }
+
+    private static async ValueTask LiveAsync(HttpClient client)
+    {
+        using var response = await client.GetAsync("/health/live");
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"/health/live: {(int)response.StatusCode}");
+        }
+    }
+
+    /// <summary>Runs <paramref name="operation"/> on every connection in a loop for <paramref name="seconds"/>.</summary>
+    internal static async Task<LatencySummary> DriveAsync(int workers, int seconds, Func<int, long, ValueTask> operation)
+    {
+        var recorder = new LatencyRecorder(workers);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var started = Stopwatch.GetTimestamp();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+        {
+            for (long n = 0; !stop.IsCancellationRequested; n++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                await operation(worker, n);
+                recorder.Record(worker, t);
+            }
+        })));
+        return recorder.Summarise(Stopwatch.GetElapsedTime(started));
+    }
+
+    internal static LatencySummary Median(List<LatencySummary> runs) => runs.OrderBy(run => run.PerSecond).ElementAt(runs.Count / 2);
+
+    /// <summary>One connection's producer: it cycles through its share of the sessions, counting producer_seq per session.</summary>
+    private sealed class Writer
+    {
+        private readonly string[] _paths;
+        private readonly long[] _producerSeqs;
+        private readonly AppendBodies _bodies;
+        private readonly HttpClient _client;
+        private long _next;
+
+        public Writer(int index, int writers, string[] sessions, byte[] payload, HttpClient client)
+        {
+            _client = client;
+            var mine = sessions.Where((_, i) => i % writers == index).DefaultIfEmpty(sessions[index % sessions.Length]).ToArray();
+            _paths = mine.Select(id => $"/v1/sessions/{id}/append").ToArray();
+            _producerSeqs = new long[mine.Length];
+            _bodies = new AppendBodies($"w{index}", payload);
+        }
+
+        public async ValueTask AppendAsync()
+        {
+            var slot = (int)(_next++ % _paths.Length);
+            using var response = await _client.PostAsync(_paths[slot], LoadServer.Json(_bodies.For(++_producerSeqs[slot])));
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                throw new InvalidOperationException($"append: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+    }
+}
