@@ -21,7 +21,7 @@ public sealed class PeerSystemsFixture : IAsyncDisposable
     private static async Task<IPeerSystem> StartAsync(string name) => name switch
     {
         "starcite-embedded" => await StarciteEmbeddedSystem.StartAsync(),
-        "starcite-http" => await StarciteHttpSystem.StartAsync(ServerDll()),
+        "starcite-http" => await StarciteHttpSystem.StartAsync(),
         "redis" => new RedisStreamsSystem("Redis Streams", Durability.FsyncBeforeAck, Required("PEER_REDIS_TEST")),
         "nats" => new NatsJetStreamSystem(Required("PEER_NATS_URL")),
         "postgres" => new PostgresSystem(Required("PEER_PG_CONNECTION")),
@@ -32,22 +32,6 @@ public sealed class PeerSystemsFixture : IAsyncDisposable
         ? value
         : throw new InvalidOperationException($"{variable} is not set: run the tests through ./test.sh, which starts the peers with scripts/peer-infra.sh " +
             "(or source scripts/peer-infra.sh and run peer_install, peer_redis_up test always, peer_nats_up and peer_pg_up first)");
-
-    /// <summary>The server built next to these tests: src/Starcite.Server/bin/&lt;same configuration&gt;/net10.0.</summary>
-    private static string ServerDll()
-    {
-        var bin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = bin.Name;
-        var configuration = bin.Parent!.Name;
-        var root = bin;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Starcite.sln")))
-        {
-            root = root.Parent;
-        }
-
-        return Path.Combine(root?.FullName ?? throw new InvalidOperationException("Starcite.sln not found above " + bin.FullName),
-            "src", "Starcite.Server", "bin", configuration, framework, "Starcite.Server.dll");
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -25,7 +25,7 @@ internal static class PeerSystems
 
         if (Wanted("starcite-http"))
         {
-            systems.Add(("starcite-http", await StarciteHttpSystem.StartAsync(ServerDll())));
+            systems.Add(("starcite-http", await StarciteHttpSystem.StartAsync()));
         }
 
         if (Wanted("redis-always") && Env("PEER_REDIS_ALWAYS") is { } always)
@@ -57,18 +57,5 @@ internal static class PeerSystems
         }
 
         return systems;
-    }
-
-    /// <summary>src/Starcite.Server/bin/Release/net10.0/Starcite.Server.dll under the repository that holds this build.</summary>
-    private static string ServerDll()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Starcite.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Starcite.sln not found above " + AppContext.BaseDirectory),
-            "src", "Starcite.Server", "bin", "Release", "net10.0", "Starcite.Server.dll");
     }
 }
