@@ -110,14 +110,14 @@ public sealed partial class StarciteEngine
             var reads = new ValueTask<SessionEvent>[slots.Count];
             for (var j = 0; j < slots.Count; j++)
             {
-                var position = await _index.TryGetAsync(IndexKey.ForSeq(runtime.Header.Number, afterSeq + 1 + slots[j]), cancellationToken).ConfigureAwait(false);
-                if (!position.Exists)
+                var entry = await _index.TryGetAsync(IndexKey.ForSeq(runtime.Header.Number, afterSeq + 1 + slots[j]), cancellationToken).ConfigureAwait(false);
+                if (!entry.Exists)
                 {
                     throw new StorageFailedException($"Session {runtime.Header.Id}: the index has no entry for seq {afterSeq + 1 + slots[j]}.");
                 }
 
 #pragma warning disable CA2012 // stored to run reads concurrently; each is awaited exactly once below
-                reads[j] = ReadEventAtAsync(runtime, position, cancellationToken);
+                reads[j] = ReadEventAtAsync(runtime, entry.Position, cancellationToken);
 #pragma warning restore CA2012
             }
 
@@ -157,6 +157,8 @@ public sealed partial class StarciteEngine
             return;
         }
 
+        var (firstPosition, lastPosition) = (first.Position, last.Position);
+
         // Scan only when at least one byte in MaxScanOverhead belongs to this session (estimated from the two ends).
         var wanted = (long)events.Length * ((first.Length + last.Length) / 2);
         var spanned = last.Address + last.Length - first.Address;
@@ -165,7 +167,7 @@ public sealed partial class StarciteEngine
             return;
         }
 
-        foreach (var record in _log.ReadCommitted(first, last))
+        foreach (var record in _log.ReadCommitted(firstPosition, lastPosition))
         {
             if (RecordCodec.PeekEventSession(record.Bytes) != session)
             {
@@ -182,6 +184,10 @@ public sealed partial class StarciteEngine
 
         missing.RemoveAll(slot => events[slot] is not null);
     }
+
+    /// <summary>Reads the event an index entry names.</summary>
+    private ValueTask<SessionEvent> ReadEventAsync(SessionRuntime runtime, IndexEntry entry, CancellationToken cancellationToken) =>
+        ReadEventAtAsync(runtime, entry.Position, cancellationToken);
 
     private async ValueTask<SessionEvent> ReadEventAtAsync(SessionRuntime runtime, LogPosition position, CancellationToken cancellationToken)
     {
