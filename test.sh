@@ -9,6 +9,14 @@ results="$PWD/TestResults"
 rm -rf "$results"
 dotnet build Starcite.sln -c Release
 
+# The peer adapters' smoke tests (tests/Starcite.Benchmarks.Peers.Tests) run against real servers on loopback.
+source scripts/peer-infra.sh
+peer_install
+trap peer_down EXIT
+peer_redis_up test always
+peer_nats_up
+peer_pg_up
+
 # One run per test project, each with its own report file: reports named by timestamp collide when two assemblies
 # finish in the same instant, and the count must come from every assembly.
 status=0

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using Starcite.Benchmarks.Load;
 using Starcite.Benchmarks.Load.Http;
+using Starcite.Benchmarks.Peers;
 
 // `load append|read|restart|http-append|http-tail [options]` runs the load mode (see the usage line below);
 // anything else goes to BenchmarkDotNet (for example `--filter '*Append*'`).
@@ -18,6 +19,9 @@ if (args.Length > 0 && args[0] == "load")
         case "restart":
             await RestartLoad.RunAsync(options);
             return 0;
+        case "peers":
+            // Side by side with Redis Streams, NATS JetStream and PostgreSQL: see scripts/bench-peers.sh.
+            return await PeerBench.RunAsync(PeerBenchOptions.Parse(args));
         case "http-append":
             await HttpAppendLoad.RunAsync(options);
             return 0;
@@ -28,7 +32,7 @@ if (args.Length > 0 && args[0] == "load")
             await HttpFailoverLoad.RunAsync(options);
             return 0;
         default:
-            Console.Error.WriteLine("usage: load append|read|restart|http-append|http-tail|failover [--writers N | --connections N] [--sessions N] [--payload BYTES] " +
+            Console.Error.WriteLine("usage: load append|read|restart|http-append|http-tail|failover|peers [--writers N | --connections N] [--sessions N] [--payload BYTES] " +
                 "[--seconds N] [--events N] [--rounds N] [--rate N] [--subscribers N] [--url http://host:port] [--cluster N] [--spread] [--kills N] [--dir PATH]");
             return 2;
     }
