@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Starcite.Server.Auth;
 using Starcite.Server.Contracts;
 using Starcite.Server.Errors;
 using Starcite.Server.Tailing;
@@ -12,11 +13,11 @@ internal static class SessionEndpoints
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         var sessions = app.MapGroup("/v1/sessions").AddEndpointFilter(ContractErrorsFilter.InvokeAsync);
-        sessions.MapPost("", CreateAsync);
-        sessions.MapGet("", ListAsync);
-        sessions.MapGet("/{id}", GetAsync);
-        sessions.MapPost("/{id}/append", AppendAsync);
-        sessions.MapGet("/{id}/events", EventsAsync);
+        sessions.MapPost("", CreateAsync).RequireAccess(Access.CreateSession);
+        sessions.MapGet("", ListAsync).RequireAccess(Access.ListSessions);
+        sessions.MapGet("/{id}", GetAsync).RequireAccess(Access.ReadSession);
+        sessions.MapPost("/{id}/append", AppendAsync).RequireAccess(Access.AppendToSession);
+        sessions.MapGet("/{id}/events", EventsAsync).RequireAccess(Access.ReadSession);
         sessions.MapTailEndpoint();
     }
 
@@ -30,10 +31,11 @@ internal static class SessionEndpoints
                 return error.ToResult();
             }
 
-            var (create, invalid) = CreateSessionBody.Parse(document!.RootElement);
-            if (invalid is not null)
+            var (parsed, invalid) = CreateSessionBody.Parse(document!.RootElement);
+            var (create, denied) = invalid is null ? AccessPolicy.ForCreate(AuthContext.Of(request.HttpContext), parsed!, document.RootElement) : (null, invalid);
+            if (denied is not null)
             {
-                return invalid.ToResult();
+                return denied.ToResult();
             }
 
             var result = await engine.CreateSessionAsync(create!, cancellationToken);
@@ -58,16 +60,13 @@ internal static class SessionEndpoints
             return error.ToResult();
         }
 
-        var filter = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, values) in request.Query)
+        if (!Query.TryMetadataFilter(request, out var filter, out error))
         {
-            if (key.StartsWith("metadata[", StringComparison.Ordinal) && key.EndsWith(']') && key.Length > "metadata[]".Length)
-            {
-                filter[key["metadata[".Length..^1]] = values.ToString();
-            }
+            return error.ToResult();
         }
 
-        var page = await engine.ListSessionsAsync(new SessionQuery { Limit = limit, Cursor = request.Query["cursor"].FirstOrDefault(), MetadataFilter = filter }, cancellationToken);
+        var query = new SessionQuery { Limit = limit, Cursor = request.Query["cursor"].FirstOrDefault(), MetadataFilter = filter };
+        var page = await FencedListing.ListAsync(engine, query, AuthContext.Of(request.HttpContext), cancellationToken);
         return new JsonResult(StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
@@ -93,7 +92,7 @@ internal static class SessionEndpoints
                 return error.ToResult();
             }
 
-            var (append, invalid) = AppendBody.Parse(document!.RootElement);
+            var (append, invalid) = AppendBody.Parse(document!.RootElement, AuthContext.Of(request.HttpContext).Actor);
             if (invalid is not null)
             {
                 return invalid.ToResult();

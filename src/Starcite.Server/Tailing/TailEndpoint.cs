@@ -1,4 +1,5 @@
 using System.Globalization;
+using Starcite.Server.Auth;
 using Starcite.Server.Endpoints;
 using Starcite.Server.Errors;
 
@@ -13,9 +14,9 @@ internal static class TailEndpoint
 {
     public const int MaxBatchSize = 1000;
 
-    public static void MapTailEndpoint(this RouteGroupBuilder sessions) => sessions.MapGet("/{id}/tail", Open);
+    public static void MapTailEndpoint(this RouteGroupBuilder sessions) => sessions.MapGet("/{id}/tail", Open).RequireAccess(Access.TailSession);
 
-    private static IResult Open(string id, HttpContext httpContext, StarciteEngine engine, TailSettings settings)
+    private static IResult Open(string id, HttpContext httpContext, StarciteEngine engine, TailSettings settings, AuthClock clock)
     {
         var request = httpContext.Request;
         var isWebSocket = httpContext.WebSockets.IsWebSocketRequest;
@@ -49,7 +50,8 @@ internal static class TailEndpoint
         }
 
         var tail = engine.OpenTail(id, cursor); // 404 session_not_found, 400 invalid_cursor beyond last_seq
-        return isWebSocket ? new WebSocketTail(tail, batchSize, settings) : new SseTail(tail, settings);
+        var deadline = TailDeadline.For(httpContext, clock); // the tail ends when its token does
+        return isWebSocket ? new WebSocketTail(tail, batchSize, settings, deadline) : new SseTail(tail, settings, deadline);
     }
 
     private static bool AcceptsEventStream(HttpRequest request) =>
