@@ -24,9 +24,12 @@ if (args.Length > 0 && args[0] == "load")
         case "http-tail":
             await HttpTailLoad.RunAsync(options);
             return 0;
+        case "failover":
+            await HttpFailoverLoad.RunAsync(options);
+            return 0;
         default:
-            Console.Error.WriteLine("usage: load append|read|restart|http-append|http-tail [--writers N | --connections N] [--sessions N] [--payload BYTES] " +
-                "[--seconds N] [--events N] [--rounds N] [--rate N] [--subscribers N] [--url http://host:port] [--dir PATH] [--auth]");
+            Console.Error.WriteLine("usage: load append|read|restart|http-append|http-tail|failover [--writers N | --connections N] [--sessions N] [--payload BYTES] " +
+                "[--seconds N] [--events N] [--rounds N] [--rate N] [--subscribers N] [--url http://host:port] [--cluster N] [--spread] [--kills N] [--dir PATH] [--auth]");
             return 2;
     }
 }

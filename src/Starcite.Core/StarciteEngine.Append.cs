@@ -23,12 +23,20 @@ public sealed partial class StarciteEngine
     /// <exception cref="InvalidRequestException">A field breaks a rule of contract §3; the message names it.</exception>
     /// <exception cref="StorageFailedException">The store failed; reopen the engine.</exception>
     /// <exception cref="EngineClosedException">The engine is shutting down.</exception>
+    /// <exception cref="NotLeaderException">In a cluster: this member is not the leader (send the append to the leader).</exception>
+    /// <exception cref="UnavailableException">In a cluster: no quorum, or the commit did not complete in time (the
+    /// append may still commit; a retry with the same producer ids is deduplicated).</exception>
     public async ValueTask<AppendResult> AppendAsync(string sessionId, AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         ThrowIfUnavailable();
         var started = _time.GetTimestamp();
         var command = AppendCommand.From(request, UnixMicros.Now(_time), _options.MaxEventBytes);
+        if (_options.Cluster.IsEnabled)
+        {
+            return Record(started, await AppendReplicatedAsync(sessionId, command, cancellationToken).ConfigureAwait(false));
+        }
+
         if (!_sessions.TryGet(sessionId, out var runtime))
         {
             return Record(started, new AppendResult(AppendStatus.SessionNotFound, 0, 0));
@@ -134,15 +142,15 @@ public sealed partial class StarciteEngine
 
         // The producer's latest event, and therefore every earlier one, must be durable and indexed first.
         await runtime.WaitForCommittedAsync(producerLastSeq, cancellationToken).ConfigureAwait(false);
-        var position = command.ProducerSeq == lastProducerSeq
-            ? new LogPosition(producerLastAddress, 0)
+        var entry = command.ProducerSeq == lastProducerSeq
+            ? new IndexEntry(producerLastAddress, 0, producerLastSeq)
             : await _index.TryGetAsync(IndexKey.ForProducer(runtime.Header.Number, producerNumber, command.ProducerSeq), cancellationToken).ConfigureAwait(false);
-        if (!position.Exists)
+        if (!entry.Exists)
         {
             throw new StorageFailedException($"Session {runtime.Header.Id}: the index has no entry for producer {command.ProducerId} seq {command.ProducerSeq}.");
         }
 
-        return await ReadEventAtAsync(runtime, position, cancellationToken).ConfigureAwait(false);
+        return await ReadEventAsync(runtime, entry, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask CommitAsync(long address)
@@ -160,8 +168,9 @@ public sealed partial class StarciteEngine
 
     private async ValueTask IndexPublishedAsync(SessionHeader header, PendingEvent published)
     {
-        await _index.UpsertAsync(IndexKey.ForSeq(header.Number, published.Event.Seq), published.Position).ConfigureAwait(false);
-        await _index.UpsertAsync(IndexKey.ForProducer(header.Number, published.ProducerNumber, published.Event.ProducerSeq), published.Position).ConfigureAwait(false);
+        var entry = IndexEntry.Of(published.Position, published.Event.Seq);
+        await _index.UpsertAsync(IndexKey.ForSeq(header.Number, published.Event.Seq), entry).ConfigureAwait(false);
+        await _index.UpsertAsync(IndexKey.ForProducer(header.Number, published.ProducerNumber, published.Event.ProducerSeq), entry).ConfigureAwait(false);
     }
 
     private AppendResult Record(long started, AppendResult result)

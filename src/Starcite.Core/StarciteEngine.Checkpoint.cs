@@ -7,6 +7,11 @@ namespace Starcite;
 
 public sealed partial class StarciteEngine
 {
+    private StoreCheckpoint _lastCheckpoint = new(0, AppliedPosition.None);
+
+    /// <summary>The newest durable checkpoint: the log address and replicated-log position it covers.</summary>
+    internal StoreCheckpoint LastCheckpoint => Volatile.Read(ref _lastCheckpoint);
+
     /// <summary>
     /// Bounds restart time: captures every session's state at a quiet moment (the write gate drains in-flight writes,
     /// so everything logged is durable and published), then persists the index and the snapshot, both covering the
@@ -18,19 +23,20 @@ public sealed partial class StarciteEngine
         using (await _gate.CloseAsync().ConfigureAwait(false))
         {
             var covered = _log.TailAddress;
-            if (covered == Volatile.Read(ref _checkpointedAddress))
+            if (covered == Volatile.Read(ref _checkpointedAddress) && Applied == LastCheckpoint.Applied)
             {
                 return;
             }
 
             await _log.WaitForCommitAsync(covered - 1, cancellationToken).ConfigureAwait(false);
-            snapshot = new SessionSnapshot(covered, [.. _sessions.All().Select(session => Copy(session.State))]);
+            snapshot = new SessionSnapshot(covered, [.. _sessions.All().Select(session => Copy(session.State))], Applied);
         }
 
         var started = _time.GetTimestamp();
         await _index.CheckpointAsync(snapshot.CoveredAddress, cancellationToken).ConfigureAwait(false);
         await SessionSnapshotFile.WriteAsync(_checkpointDirectory, snapshot, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref _checkpointedAddress, snapshot.CoveredAddress);
+        Volatile.Write(ref _lastCheckpoint, new StoreCheckpoint(snapshot.CoveredAddress, snapshot.Applied));
         var elapsed = (long)_time.GetElapsedTime(started).TotalMilliseconds;
         LogCheckpointCompleted(_logger, snapshot.CoveredAddress, snapshot.Sessions.Count, elapsed);
     }

@@ -21,6 +21,7 @@ public sealed partial class StarciteEngine
     /// <exception cref="SessionNotFoundException">The session does not exist.</exception>
     /// <exception cref="InvalidRequestException"><c>invalid_cursor</c> (negative, or beyond <c>last_seq</c>) or <c>invalid_limit</c>.</exception>
     /// <exception cref="StorageFailedException">A stored event cannot be read.</exception>
+    /// <exception cref="UnavailableException">In a cluster: no leader, or no quorum to confirm the read point.</exception>
     public async ValueTask<EventPage> ReadEventsAsync(string sessionId, long cursor = 0, int limit = DefaultPageLimit, CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > MaxPageLimit)
@@ -28,6 +29,7 @@ public sealed partial class StarciteEngine
             throw new InvalidRequestException("invalid_limit", "limit", $"limit must be an integer from 1 to {MaxPageLimit}");
         }
 
+        await ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
         var runtime = ResolveForRead(sessionId, cursor);
         var lastSeq = runtime.CommittedSeq;
         var events = await ReadRangeAsync(runtime, cursor, (int)Math.Min(limit, lastSeq - cursor), forTail: false, cancellationToken).ConfigureAwait(false);
@@ -39,6 +41,7 @@ public sealed partial class StarciteEngine
     /// becomes durable, exactly once and in order (contract §4).
     /// </summary>
     /// <remarks>
+    /// In a cluster, prefer <see cref="OpenTailAsync"/>, which checks the cursor after a read barrier.
     /// A tail pulls: writers only publish and signal, so a slow or stopped reader never slows them, and a reader that
     /// falls behind the in-memory window simply reads from storage until it catches up. Dispose the tail when done.
     /// </remarks>
@@ -107,14 +110,14 @@ public sealed partial class StarciteEngine
             var reads = new ValueTask<SessionEvent>[slots.Count];
             for (var j = 0; j < slots.Count; j++)
             {
-                var position = await _index.TryGetAsync(IndexKey.ForSeq(runtime.Header.Number, afterSeq + 1 + slots[j]), cancellationToken).ConfigureAwait(false);
-                if (!position.Exists)
+                var entry = await _index.TryGetAsync(IndexKey.ForSeq(runtime.Header.Number, afterSeq + 1 + slots[j]), cancellationToken).ConfigureAwait(false);
+                if (!entry.Exists)
                 {
                     throw new StorageFailedException($"Session {runtime.Header.Id}: the index has no entry for seq {afterSeq + 1 + slots[j]}.");
                 }
 
 #pragma warning disable CA2012 // stored to run reads concurrently; each is awaited exactly once below
-                reads[j] = ReadEventAtAsync(runtime, position, cancellationToken);
+                reads[j] = ReadEventAtAsync(runtime, entry.Position, cancellationToken);
 #pragma warning restore CA2012
             }
 
@@ -154,6 +157,8 @@ public sealed partial class StarciteEngine
             return;
         }
 
+        var (firstPosition, lastPosition) = (first.Position, last.Position);
+
         // Scan only when at least one byte in MaxScanOverhead belongs to this session (estimated from the two ends).
         var wanted = (long)events.Length * ((first.Length + last.Length) / 2);
         var spanned = last.Address + last.Length - first.Address;
@@ -162,7 +167,7 @@ public sealed partial class StarciteEngine
             return;
         }
 
-        foreach (var record in _log.ReadCommitted(first, last))
+        foreach (var record in _log.ReadCommitted(firstPosition, lastPosition))
         {
             if (RecordCodec.PeekEventSession(record.Bytes) != session)
             {
@@ -179,6 +184,10 @@ public sealed partial class StarciteEngine
 
         missing.RemoveAll(slot => events[slot] is not null);
     }
+
+    /// <summary>Reads the event an index entry names.</summary>
+    private ValueTask<SessionEvent> ReadEventAsync(SessionRuntime runtime, IndexEntry entry, CancellationToken cancellationToken) =>
+        ReadEventAtAsync(runtime, entry.Position, cancellationToken);
 
     private async ValueTask<SessionEvent> ReadEventAtAsync(SessionRuntime runtime, LogPosition position, CancellationToken cancellationToken)
     {

@@ -34,6 +34,8 @@ public sealed partial class StarciteEngine
         }
 
         var stateFrom = Math.Max(snapshot?.CoveredAddress ?? 0, _log.BeginAddress);
+        _applied = snapshot?.Applied ?? AppliedPosition.None;
+        _lastCheckpoint = new StoreCheckpoint(snapshot?.CoveredAddress ?? 0, _applied);
         foreach (var state in snapshot?.Sessions ?? [])
         {
             _sessions.Add(new SessionRuntime(state, visible: true));
@@ -164,9 +166,9 @@ public sealed partial class StarciteEngine
                     throw new CorruptRecordException($"Session {state.Header.Id}: event of unknown producer {fields.ProducerId} before the snapshot.");
                 }
 
-                var position = new LogPosition(record.Address, record.Bytes.Length);
-                await _index.UpsertAsync(IndexKey.ForSeq(fields.SessionNumber, fields.Seq), position).ConfigureAwait(false);
-                await _index.UpsertAsync(IndexKey.ForProducer(fields.SessionNumber, producer.Number, fields.ProducerSeq), position).ConfigureAwait(false);
+                var entry = new IndexEntry(record.Address, record.Bytes.Length, fields.Seq);
+                await _index.UpsertAsync(IndexKey.ForSeq(fields.SessionNumber, fields.Seq), entry).ConfigureAwait(false);
+                await _index.UpsertAsync(IndexKey.ForProducer(fields.SessionNumber, producer.Number, fields.ProducerSeq), entry).ConfigureAwait(false);
                 break;
         }
     }

@@ -15,6 +15,8 @@ public sealed partial class StarciteEngine
     /// <exception cref="InvalidRequestException">An invalid id (<c>invalid_session_id</c>), title or metadata.</exception>
     /// <exception cref="StorageFailedException">The store failed.</exception>
     /// <exception cref="EngineClosedException">The engine is shutting down.</exception>
+    /// <exception cref="NotLeaderException">In a cluster: this member is not the leader.</exception>
+    /// <exception cref="UnavailableException">In a cluster: no quorum, or the commit did not complete in time.</exception>
     public async ValueTask<CreateSessionResult> CreateSessionAsync(CreateSessionRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -23,6 +25,11 @@ public sealed partial class StarciteEngine
         var title = request.Title is { Length: 0 } ? string.Empty : TextRules.Optional(request.Title, "title", "invalid_event", TextRules.MaxTitleLength);
         var metadata = request.Metadata is { IsEmpty: false } json ? JsonObjects.Normalize(json.Span, "metadata", "invalid_metadata", allowNull: true) : JsonObjects.Empty;
         var principal = request.CreatorPrincipal is { } p ? ValidatePrincipal(p) : null;
+        ThrowIfUnavailable();
+        if (_options.Cluster.IsEnabled)
+        {
+            return await CreateReplicatedAsync(id, title, metadata, principal, cancellationToken).ConfigureAwait(false);
+        }
 
         await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -31,7 +38,7 @@ public sealed partial class StarciteEngine
             long address;
             while (true)
             {
-                if (TryRegister(id, title, metadata, principal, out runtime, out address))
+                if (TryRegister(id, title, metadata, principal, UnixMicros.Now(_time), out runtime, out address))
                 {
                     break;
                 }
@@ -58,16 +65,29 @@ public sealed partial class StarciteEngine
 
     /// <summary>Gets a session, or null when it does not exist.</summary>
     /// <exception cref="EngineClosedException">The engine is shutting down.</exception>
+    /// <exception cref="UnavailableException">In a cluster: no leader, or no quorum to confirm the read point.</exception>
     public ValueTask<SessionInfo?> GetSessionAsync(string sessionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessionId);
         ThrowIfUnavailableForReads();
-        return ValueTask.FromResult(_sessions.TryGet(sessionId, out var runtime) && runtime.IsVisible ? runtime.ToInfo() : null);
+        return _raft is null ? ValueTask.FromResult(GetVisible(sessionId)) : AfterBarrierAsync(this, sessionId, cancellationToken);
+
+        static async ValueTask<SessionInfo?> AfterBarrierAsync(StarciteEngine engine, string sessionId, CancellationToken cancellationToken)
+        {
+            await engine.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+            return engine.GetVisible(sessionId);
+        }
     }
+
+    /// <summary>The session's durable last seq as this member holds it right now (no read barrier), or -1 when it has no such session.</summary>
+    internal long TryGetCommittedSeq(string sessionId) => _sessions.TryGet(sessionId, out var runtime) && runtime.IsVisible ? runtime.CommittedSeq : -1;
+
+    private SessionInfo? GetVisible(string sessionId) => _sessions.TryGet(sessionId, out var runtime) && runtime.IsVisible ? runtime.ToInfo() : null;
 
     /// <summary>Lists sessions in id order (ordinal), one page at a time (contract §2).</summary>
     /// <exception cref="InvalidRequestException">The limit is outside 1-1000 (<c>invalid_limit</c>).</exception>
     /// <exception cref="EngineClosedException">The engine is shutting down.</exception>
+    /// <exception cref="UnavailableException">In a cluster: no leader, or no quorum to confirm the read point.</exception>
     public ValueTask<SessionPage> ListSessionsAsync(SessionQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
@@ -77,6 +97,17 @@ public sealed partial class StarciteEngine
             throw new InvalidRequestException("invalid_limit", "limit", $"limit must be an integer from 1 to {SessionQuery.MaxLimit}");
         }
 
+        return _raft is null ? ValueTask.FromResult(ListVisible(query)) : AfterBarrierAsync(this, query, cancellationToken);
+
+        static async ValueTask<SessionPage> AfterBarrierAsync(StarciteEngine engine, SessionQuery query, CancellationToken cancellationToken)
+        {
+            await engine.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+            return engine.ListVisible(query);
+        }
+    }
+
+    private SessionPage ListVisible(SessionQuery query)
+    {
         var page = new List<SessionInfo>(Math.Min(query.Limit, 64));
         var more = false;
         _sessions.Scan(query.Cursor, runtime =>
@@ -95,10 +126,10 @@ public sealed partial class StarciteEngine
             page.Add(runtime.ToInfo());
             return true;
         });
-        return ValueTask.FromResult(new SessionPage(page, more ? page[^1].Id : null));
+        return new SessionPage(page, more ? page[^1].Id : null);
     }
 
-    private bool TryRegister(string id, string? title, byte[] metadata, Principal? principal, out SessionRuntime runtime, out long address)
+    private bool TryRegister(string id, string? title, byte[] metadata, Principal? principal, long createdAtMicros, out SessionRuntime runtime, out long address)
     {
         lock (_sessions.CreationLock)
         {
@@ -108,7 +139,7 @@ public sealed partial class StarciteEngine
                 return false;
             }
 
-            var header = new SessionHeader(_sessions.NextNumber(), id, title, metadata, principal, UnixMicros.Now(_time));
+            var header = new SessionHeader(_sessions.NextNumber(), id, title, metadata, principal, createdAtMicros);
             var buffer = ArrayPool<byte>.Shared.Rent(RecordCodec.SizeOf(header));
             try
             {

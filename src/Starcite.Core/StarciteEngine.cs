@@ -67,7 +67,9 @@ public sealed partial class StarciteEngine : IAsyncDisposable
     public StarciteOptions Options => _options;
 
     /// <summary>True once started, and until it is disposed or its store fails.</summary>
-    public bool IsReady => Volatile.Read(ref _started) == 1 && !IsClosed && Volatile.Read(ref _failure) is null;
+    /// <remarks>In a cluster, also only while a leader is known and this member has applied everything it knows to be committed.</remarks>
+    public bool IsReady => Volatile.Read(ref _started) == 1 && !IsClosed && Volatile.Read(ref _failure) is null
+        && (!_options.Cluster.IsEnabled || _raft?.Status.IsReady == true);
 
     /// <summary>Creates an engine and starts it: <c>new StarciteEngine(...)</c> followed by <see cref="StartAsync(CancellationToken)"/>.</summary>
     /// <param name="options">The options; validated first.</param>
@@ -128,8 +130,18 @@ public sealed partial class StarciteEngine : IAsyncDisposable
                 outcome = await RecoverAsync(directory, cancellationToken).ConfigureAwait(false);
                 if (outcome.Recovered)
                 {
+                    Volatile.Write(ref _started, 1); // the WAL's replay applies entries, which needs a started engine
+                    try
+                    {
+                        await StartReplicationAsync(directory, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        Volatile.Write(ref _started, 2);
+                        throw;
+                    }
+
                     _checkpoints = RunCheckpointsAsync(_stopping.Token);
-                    Volatile.Write(ref _started, 1);
                     return;
                 }
             }
@@ -177,6 +189,12 @@ public sealed partial class StarciteEngine : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
+        }
+
+        if (_raft is not null)
+        {
+            // First: stop taking and applying entries, so the final checkpoint below records where the store stands.
+            await _raft.DisposeAsync().ConfigureAwait(false);
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);

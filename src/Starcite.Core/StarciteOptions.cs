@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using Starcite.Replication;
 using Starcite.Storage;
 using Starcite.Tailing;
 
@@ -29,4 +30,8 @@ public sealed class StarciteOptions
     /// <summary>Tail and read settings.</summary>
     [ValidateObjectMembers]
     public TailOptions Tail { get; set; } = new();
+
+    /// <summary>Raft cluster settings; none (the default) runs the engine on its local log alone.</summary>
+    [ValidateObjectMembers]
+    public ClusterOptions Cluster { get; set; } = new();
 }

@@ -1,6 +1,8 @@
 using System.Numerics;
 using Microsoft.Extensions.Options;
 
+using Starcite.Replication;
+
 namespace Starcite;
 
 /// <summary>Validates <see cref="StarciteOptions"/>: DataAnnotations through the source generator, cross-field rules by hand.</summary>
@@ -47,9 +49,54 @@ public sealed partial class StarciteOptionsValidator : IValidateOptions<Starcite
             yield return $"Storage.SegmentSize ({storage.SegmentSize}) must be at least Storage.PageSize ({storage.PageSize}).";
         }
 
+        foreach (var failure in ClusterFailures(options.Cluster))
+        {
+            yield return failure;
+        }
+
         if (options.MaxEventBytes > storage.PageSize / 2)
         {
             yield return $"MaxEventBytes ({options.MaxEventBytes}) must be at most half of Storage.PageSize ({storage.PageSize}): an event must fit in one log page.";
+        }
+    }
+
+    private static IEnumerable<string> ClusterFailures(ClusterOptions cluster)
+    {
+        if (!cluster.IsEnabled)
+        {
+            yield break;
+        }
+
+        var members = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var member in cluster.Members)
+        {
+            if (!Replication.ClusterEndPoints.TryParse(member, out _))
+            {
+                yield return $"Cluster.Members: '{member}' is not a host:port endpoint.";
+            }
+            else if (!members.Add(member.Trim()))
+            {
+                yield return $"Cluster.Members lists '{member}' twice.";
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(cluster.Self))
+        {
+            yield return "Cluster.Self is required with Cluster.Members: this node's own Raft endpoint.";
+        }
+        else if (!members.Contains(cluster.Self.Trim()))
+        {
+            yield return $"Cluster.Self ('{cluster.Self}') must be one of Cluster.Members.";
+        }
+
+        if (cluster.ClientUrl is { Length: > 0 } url && !Uri.TryCreate(url, UriKind.Absolute, out _))
+        {
+            yield return $"Cluster.ClientUrl ('{url}') must be an absolute URL.";
+        }
+
+        if (cluster.LowerElectionTimeoutMilliseconds >= cluster.UpperElectionTimeoutMilliseconds)
+        {
+            yield return $"Cluster.LowerElectionTimeoutMilliseconds ({cluster.LowerElectionTimeoutMilliseconds}) must be below Cluster.UpperElectionTimeoutMilliseconds ({cluster.UpperElectionTimeoutMilliseconds}).";
         }
     }
 }

@@ -1,5 +1,6 @@
 using OpenTelemetry.Metrics;
 using Starcite.Server.Auth;
+using Starcite.Server.Cluster;
 using Starcite.Server.Endpoints;
 using Starcite.Server.Errors;
 using Starcite.Server.Hardening;
@@ -26,6 +27,7 @@ public static class StarciteServer
 
         builder.Services.AddOptions<ServerOptions>().BindConfiguration("Starcite:Server").ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<TailSettings>();
+        builder.Services.AddSingleton<LeaderForwarder>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(StarciteEngine.MeterName).AddPrometheusExporter());
         builder.AddStarcite(); // binds and validates the Starcite section; recovers before Kestrel takes traffic
         builder.AddStarciteAuth();
@@ -62,6 +64,7 @@ public static class StarciteServer
             overrides["urls"] = Environment.GetEnvironmentVariable("PORT") is { Length: > 0 } port ? $"http://localhost:{port}" : DefaultUrl;
         }
 
+        ClusterSettings.Apply(builder.Configuration, overrides);
         builder.Configuration.AddInMemoryCollection(overrides);
     }
 }

@@ -18,4 +18,10 @@ internal static class LogEvents
     public const int IndexRebuilt = 1106;
     public const int LogDamageRemoved = 1107;
     public const int LogMetadataDropped = 1108;
+
+    // Replication 1200+
+    public const int ReplicationFailed = 1200;
+    public const int ClusterStarted = 1201;
+    public const int SnapshotInstalled = 1202;
+    public const int LeaderChanged = 1203;
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Starcite.Server.Auth;
+using Starcite.Server.Cluster;
 using Starcite.Server.Contracts;
 using Starcite.Server.Errors;
 using Starcite.Server.Tailing;
@@ -13,10 +14,11 @@ internal static class SessionEndpoints
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         var sessions = app.MapGroup("/v1/sessions").AddEndpointFilter(ContractErrorsFilter.InvokeAsync);
-        sessions.MapPost("", CreateAsync).RequireAccess(Access.CreateSession);
+        // Auth runs first, on the member that took the request; a forwarded write is checked again by the leader.
+        sessions.MapPost("", CreateAsync).RequireAccess(Access.CreateSession).AddEndpointFilter(LeaderForwarder.InvokeAsync);
         sessions.MapGet("", ListAsync).RequireAccess(Access.ListSessions);
         sessions.MapGet("/{id}", GetAsync).RequireAccess(Access.ReadSession);
-        sessions.MapPost("/{id}/append", AppendAsync).RequireAccess(Access.AppendToSession);
+        sessions.MapPost("/{id}/append", AppendAsync).RequireAccess(Access.AppendToSession).AddEndpointFilter(LeaderForwarder.InvokeAsync);
         sessions.MapGet("/{id}/events", EventsAsync).RequireAccess(Access.ReadSession);
         sessions.MapTailEndpoint();
     }

@@ -3,9 +3,16 @@ using Starcite.Sessions;
 
 namespace Starcite.Server.Errors;
 
-/// <summary>An error response of contract §6: a status and <c>{"error": code, "message": text}</c>.</summary>
-internal sealed record ApiError(int Status, string Code, string Message)
+/// <summary>An error response of contract §6: a status and <c>{"error": code, "message": text}</c>, with a
+/// <c>Retry-After</c> header when retrying later is the remedy (503 <c>unavailable</c>).</summary>
+internal sealed record ApiError(int Status, string Code, string Message, int? RetryAfterSeconds = null)
 {
+    /// <summary>How long a client should wait before retrying an unavailable cluster: about one election.</summary>
+    public const int UnavailableRetryAfterSeconds = 1;
+
+    public static ApiError Unavailable(string message) =>
+        new(StatusCodes.Status503ServiceUnavailable, "unavailable", message, UnavailableRetryAfterSeconds);
+
     public static ApiError InvalidJson(string message) => new(StatusCodes.Status400BadRequest, "invalid_json", message);
 
     public static ApiError NotFound(string message) => new(StatusCodes.Status404NotFound, "not_found", message);
@@ -18,7 +25,7 @@ internal sealed record ApiError(int Status, string Code, string Message)
         InvalidRequestException { Code: "payload_too_large" } e => new(StatusCodes.Status413PayloadTooLarge, e.Code, e.Message),
         InvalidRequestException e => new(StatusCodes.Status400BadRequest, e.Code, e.Message),
         SessionNotFoundException e => new(StatusCodes.Status404NotFound, e.Code, e.Message),
-        EngineClosedException e => new(StatusCodes.Status503ServiceUnavailable, e.Code, e.Message),
+        EngineClosedException or UnavailableException or NotLeaderException => Unavailable(exception.Message),
         _ => new(StatusCodes.Status500InternalServerError, "internal_error", "The server failed to handle the request"),
     };
 
@@ -35,5 +42,5 @@ internal sealed record ApiError(int Status, string Code, string Message)
         _ => throw new ArgumentOutOfRangeException(nameof(result), result.Status, "Not an error outcome."),
     };
 
-    public IResult ToResult() => JsonResult.Of(Status, new ErrorBody(Code, Message), WireJsonContext.Default.ErrorBody);
+    public IResult ToResult() => JsonResult.Of(Status, new ErrorBody(Code, Message), WireJsonContext.Default.ErrorBody, RetryAfterSeconds);
 }

@@ -14,9 +14,9 @@ internal static class TailEndpoint
 {
     public const int MaxBatchSize = 1000;
 
-    public static void MapTailEndpoint(this RouteGroupBuilder sessions) => sessions.MapGet("/{id}/tail", Open).RequireAccess(Access.TailSession);
+    public static void MapTailEndpoint(this RouteGroupBuilder sessions) => sessions.MapGet("/{id}/tail", OpenAsync).RequireAccess(Access.TailSession);
 
-    private static IResult Open(string id, HttpContext httpContext, StarciteEngine engine, TailSettings settings, AuthClock clock)
+    private static async Task<IResult> OpenAsync(string id, HttpContext httpContext, StarciteEngine engine, TailSettings settings, AuthClock clock)
     {
         var request = httpContext.Request;
         var isWebSocket = httpContext.WebSockets.IsWebSocketRequest;
@@ -49,7 +49,8 @@ internal static class TailEndpoint
             batchSize = size;
         }
 
-        var tail = engine.OpenTail(id, cursor); // 404 session_not_found, 400 invalid_cursor beyond last_seq
+        // 404 session_not_found, 400 invalid_cursor beyond last_seq; in a cluster after a read barrier (503 without a quorum)
+        var tail = await engine.OpenTailAsync(id, cursor, httpContext.RequestAborted);
         var deadline = TailDeadline.For(httpContext, clock); // the tail ends when its token does
         return isWebSocket ? new WebSocketTail(tail, batchSize, settings, deadline) : new SseTail(tail, settings, deadline);
     }

@@ -51,9 +51,13 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server on <paramref name="dataDirectory"/> and returns once it listens and <c>/health/ready</c>
-    /// answers 200 (the engine recovers before Kestrel opens its port, so it is ready as soon as it listens).</summary>
-    public static async Task<ServerProcess> StartAsync(string dllPath, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null, TimeSpan? timeout = null)
+    /// <summary>
+    /// Starts the server on <paramref name="dataDirectory"/> and returns once it listens and, unless
+    /// <paramref name="requireReady"/> is false, <c>/health/ready</c> answers 200 (a single node recovers before Kestrel
+    /// opens its port, so it is ready as soon as it listens; a cluster member is ready once a leader is known).
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string dllPath, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null,
+        TimeSpan? timeout = null, string url = "http://127.0.0.1:0", bool requireReady = true)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -63,7 +67,7 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(dllPath);
         start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.ArgumentList.Add(url);
         start.Environment["STARCITE_DATA_DIR"] = dataDirectory;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
@@ -85,11 +89,9 @@ public sealed class ServerProcess : IAsyncDisposable
             }
 
             server.BaseAddress = await listening;
-            using var http = new HttpClient { BaseAddress = server.BaseAddress };
-            using var ready = await http.GetAsync("/health/ready", deadline.Token);
-            if (!ready.IsSuccessStatusCode)
+            if (requireReady && !await server.IsReadyAsync(deadline.Token))
             {
-                throw new InvalidOperationException($"The server listens but is not ready ({(int)ready.StatusCode}):\n{server.Output}");
+                throw new InvalidOperationException($"The server listens but is not ready:\n{server.Output}");
             }
 
             return server;
@@ -98,6 +100,21 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             await server.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>True when <c>/health/ready</c> answers 200 (false on 503 or when the process does not answer).</summary>
+    public async Task<bool> IsReadyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            using var ready = await http.GetAsync("/health/ready", cancellationToken);
+            return ready.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
         }
     }
 

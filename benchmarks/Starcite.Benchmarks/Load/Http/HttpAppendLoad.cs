@@ -19,7 +19,8 @@ internal static class HttpAppendLoad
         }
 
         var connections = options.Writers;
-        Console.WriteLine($"http append load: {connections} connections, {options.Sessions} sessions, {options.PayloadBytes} B payloads, {options.Seconds} s x {options.Rounds} rounds");
+        Console.WriteLine($"http append load: {connections} connections, {options.Sessions} sessions, {options.PayloadBytes} B payloads, {options.Seconds} s x {options.Rounds} rounds" +
+                          (options.Cluster > 0 ? $", {options.Cluster}-member cluster, writes {(options.Spread ? "spread over every member" : "to the leader")}" : ""));
         await using var server = await LoadServer.StartAsync(options);
         var sessions = Enumerable.Range(0, options.Sessions).Select(i => $"load-{i}").ToArray();
         foreach (var id in sessions)
@@ -28,7 +29,9 @@ internal static class HttpAppendLoad
         }
 
         using var client = LoadServer.CreateClient(server.BaseAddress, connections);
-        var writers = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, Payloads.OfSize(options.PayloadBytes))).ToArray();
+        // --spread: connections round-robin over every member, so followers forward to the leader; else all go to the leader.
+        var targets = options.Spread ? server.Nodes.Select(node => LoadServer.CreateClient(node, connections)).ToArray() : [client];
+        var writers = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, Payloads.OfSize(options.PayloadBytes), targets[w % targets.Length])).ToArray();
         await DriveAsync(connections, 1, (_, _) => LiveAsync(client)); // warm-up: JIT and connections
         var baseline = new List<LatencySummary>();
         var appends = new List<LatencySummary>();
@@ -36,7 +39,7 @@ internal static class HttpAppendLoad
         {
             var live = await DriveAsync(connections, options.Seconds, (_, _) => LiveAsync(client));
             Console.WriteLine($"  round {round} baseline GET /health/live {live}");
-            var append = await DriveAsync(connections, options.Seconds, (w, _) => writers[w].AppendAsync(client));
+            var append = await DriveAsync(connections, options.Seconds, (w, _) => writers[w].AppendAsync());
             Console.WriteLine($"  round {round} POST append            {append}");
             baseline.Add(live);
             appends.Add(append);
@@ -71,21 +74,21 @@ internal static class HttpAppendLoad
         using var offClient = LoadServer.CreateClient(off.BaseAddress, connections);
         using var onClient = LoadServer.CreateClient(on.BaseAddress, connections, on.Token);
         var payload = Payloads.OfSize(options.PayloadBytes);
-        var offWriters = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, payload)).ToArray();
-        var onWriters = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, payload)).ToArray();
+        var offWriters = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, payload, offClient)).ToArray();
+        var onWriters = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, payload, onClient)).ToArray();
         for (var warmUp = 0; warmUp < 2; warmUp++) // JIT tiers, connections, the token cache: both servers alike
         {
-            await DriveAsync(connections, 2, (w, _) => offWriters[w].AppendAsync(offClient));
-            await DriveAsync(connections, 2, (w, _) => onWriters[w].AppendAsync(onClient));
+            await DriveAsync(connections, 2, (w, _) => offWriters[w].AppendAsync());
+            await DriveAsync(connections, 2, (w, _) => onWriters[w].AppendAsync());
         }
 
         var offRuns = new List<LatencySummary>();
         var onRuns = new List<LatencySummary>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var a = await DriveAsync(connections, options.Seconds, (w, _) => offWriters[w].AppendAsync(offClient));
+            var a = await DriveAsync(connections, options.Seconds, (w, _) => offWriters[w].AppendAsync());
             Console.WriteLine($"  round {round} auth off  POST append {a}");
-            var b = await DriveAsync(connections, options.Seconds, (w, _) => onWriters[w].AppendAsync(onClient));
+            var b = await DriveAsync(connections, options.Seconds, (w, _) => onWriters[w].AppendAsync());
             Console.WriteLine($"  round {round} auth jwt  POST append {b}");
             offRuns.Add(a);
             onRuns.Add(b);
@@ -133,20 +136,22 @@ internal static class HttpAppendLoad
         private readonly string[] _paths;
         private readonly long[] _producerSeqs;
         private readonly AppendBodies _bodies;
+        private readonly HttpClient _client;
         private long _next;
 
-        public Writer(int index, int writers, string[] sessions, byte[] payload)
+        public Writer(int index, int writers, string[] sessions, byte[] payload, HttpClient client)
         {
+            _client = client;
             var mine = sessions.Where((_, i) => i % writers == index).DefaultIfEmpty(sessions[index % sessions.Length]).ToArray();
             _paths = mine.Select(id => $"/v1/sessions/{id}/append").ToArray();
             _producerSeqs = new long[mine.Length];
             _bodies = new AppendBodies($"w{index}", payload);
         }
 
-        public async ValueTask AppendAsync(HttpClient client)
+        public async ValueTask AppendAsync()
         {
             var slot = (int)(_next++ % _paths.Length);
-            using var response = await client.PostAsync(_paths[slot], LoadServer.Json(_bodies.For(++_producerSeqs[slot])));
+            using var response = await _client.PostAsync(_paths[slot], LoadServer.Json(_bodies.For(++_producerSeqs[slot])));
             if (response.StatusCode != HttpStatusCode.Created)
             {
                 throw new InvalidOperationException($"append: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");

@@ -47,7 +47,7 @@ internal static class HttpTailLoad
         for (var i = 0; i < options.Subscribers; i += 50)
         {
             subscribers.AddRange(await Task.WhenAll(Enumerable.Range(i, Math.Min(50, options.Subscribers - i))
-                .Select(_ => Subscriber.ConnectAsync(server.BaseAddress, session, sent))));
+                .Select(s => Subscriber.ConnectAsync(options.Spread ? server.Nodes[s % server.Nodes.Count] : server.BaseAddress, session, sent))));
         }
 
         using var stopReading = new CancellationTokenSource();

@@ -11,13 +11,14 @@ namespace Starcite.Storage.Checkpoints;
 /// name, fsynced, then renamed, so a file with the final name is always whole. A trailing CRC-32 guards the content.
 /// </summary>
 /// <remarks>
-/// Layout: magic <c>STSS</c>, version, covered address, session count; per session: the SessionCreated record bytes
+/// Layout: magic <c>STSS</c>, version, covered address, (version 2:) applied Raft index and term, session count; per session: the SessionCreated record bytes
 /// (length-prefixed), last seq, updated_at, producer count; per producer: id, number, first producer_seq, last
 /// producer_seq, last seq, last address; then the CRC-32 of everything before it.
 /// </remarks>
 internal static class SessionSnapshotFile
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const byte VersionWithoutAppliedPosition = 1;
     private const string Prefix = "sessions.";
     private const string Suffix = ".snap";
     private static readonly byte[] Magic = "STSS"u8.ToArray();
@@ -86,6 +87,8 @@ internal static class SessionSnapshotFile
             writer.Write(Magic);
             writer.Write(Version);
             writer.Write(snapshot.CoveredAddress);
+            writer.Write(snapshot.Applied.Index);
+            writer.Write(snapshot.Applied.Term);
             writer.Write(snapshot.Sessions.Count);
             foreach (var session in snapshot.Sessions)
             {
@@ -131,12 +134,14 @@ internal static class SessionSnapshotFile
 
         using var reader = new BinaryReader(new MemoryStream(bytes, 0, body.Length), Encoding.UTF8);
         reader.ReadBytes(Magic.Length);
-        if (reader.ReadByte() != Version)
+        var version = reader.ReadByte();
+        if (version is not (Version or VersionWithoutAppliedPosition))
         {
-            throw new CorruptRecordException("Unknown session snapshot version.");
+            throw new CorruptRecordException($"Unknown session snapshot version {version}.");
         }
 
         var covered = reader.ReadInt64();
+        var applied = version == Version ? new AppliedPosition(reader.ReadInt64(), reader.ReadInt64()) : AppliedPosition.None;
         var sessions = new SessionState[reader.ReadInt32()];
         for (var i = 0; i < sessions.Length; i++)
         {
@@ -158,7 +163,7 @@ internal static class SessionSnapshotFile
             sessions[i] = new SessionState(header, lastSeq, updatedAt, producers);
         }
 
-        return new SessionSnapshot(covered, sessions);
+        return new SessionSnapshot(covered, sessions, applied);
     }
 
     private static void FsyncDirectory(string directory)

@@ -1,4 +1,4 @@
 namespace Starcite.Storage.Codec;
 
-/// <summary>A stored record does not decode: an unknown version or kind, or bad lengths.</summary>
-internal sealed class CorruptRecordException(string message) : Exception(message);
+/// <summary>A stored or received record (or snapshot) is damaged: its bytes cannot be what was written.</summary>
+internal sealed class CorruptRecordException(string message, Exception? innerException = null) : Exception(message, innerException);

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using FASTER.core;
 using Microsoft.Extensions.Logging;
 using Starcite.Diagnostics;
-using Session = FASTER.core.ClientSession<Starcite.Storage.IndexKey, Starcite.Storage.LogPosition, Starcite.Storage.LogPosition, Starcite.Storage.LogPosition, FASTER.core.Empty, Starcite.Storage.Faster.FasterEventIndex.IndexFunctions>;
+using Session = FASTER.core.ClientSession<Starcite.Storage.IndexKey, Starcite.Storage.IndexEntry, Starcite.Storage.IndexEntry, Starcite.Storage.IndexEntry, FASTER.core.Empty, Starcite.Storage.Faster.FasterEventIndex.IndexFunctions>;
 
 namespace Starcite.Storage.Faster;
 
@@ -15,12 +15,16 @@ internal sealed partial class FasterEventIndex : IEventIndex
 {
     private const int MaxPooledSessions = 64;
 
-    private readonly FasterKV<IndexKey, LogPosition> _store;
+    // The layout of the stored values: an index written with another one cannot be read, only rebuilt from the log.
+    private const string FormatFile = "format";
+    private const string FormatVersion = "2"; // 1: LogPosition values; 2: IndexEntry values (with the seq)
+
+    private readonly FasterKV<IndexKey, IndexEntry> _store;
     private readonly IDevice _device;
     private readonly ConcurrentQueue<Session> _sessions = new();
     private int _pooled;
 
-    private FasterEventIndex(FasterKV<IndexKey, LogPosition> store, IDevice device, long coveredAddress)
+    private FasterEventIndex(FasterKV<IndexKey, IndexEntry> store, IDevice device, long coveredAddress)
     {
         _store = store;
         _device = device;
@@ -48,6 +52,17 @@ internal sealed partial class FasterEventIndex : IEventIndex
         }
     }
 
+    /// <summary>Deletes an index written in another value layout: recovery rebuilds it from the log.</summary>
+    private static void WipeOtherFormats(string directory)
+    {
+        var format = Path.Combine(directory, FormatFile);
+        if (Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any()
+            && (!File.Exists(format) || File.ReadAllText(format).Trim() != FormatVersion))
+        {
+            Wipe(directory);
+        }
+    }
+
     /// <summary>Deletes the index so the next open starts empty.</summary>
     public static void Wipe(string directory)
     {
@@ -59,13 +74,15 @@ internal sealed partial class FasterEventIndex : IEventIndex
 
     private static async Task<FasterEventIndex> OpenOrRecoverAsync(string directory, StorageOptions options, CancellationToken cancellationToken)
     {
+        WipeOtherFormats(directory);
         Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, FormatFile), FormatVersion);
         var checkpoints = Path.Combine(directory, "checkpoints");
         var device = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
-        FasterKV<IndexKey, LogPosition>? store = null;
+        FasterKV<IndexKey, IndexEntry>? store = null;
         try
         {
-            store = new FasterKV<IndexKey, LogPosition>(new FasterKVSettings<IndexKey, LogPosition>
+            store = new FasterKV<IndexKey, IndexEntry>(new FasterKVSettings<IndexKey, IndexEntry>
             {
                 LogDevice = device,
                 IndexSize = options.IndexBuckets * 64, // FASTER takes the hash table size in bytes: 64 per bucket
@@ -95,12 +112,12 @@ internal sealed partial class FasterEventIndex : IEventIndex
         }
     }
 
-    public async ValueTask UpsertAsync(IndexKey key, LogPosition position)
+    public async ValueTask UpsertAsync(IndexKey key, IndexEntry entry)
     {
         var session = Rent();
         try
         {
-            var upsert = await session.UpsertAsync(ref key, ref position).ConfigureAwait(false);
+            var upsert = await session.UpsertAsync(ref key, ref entry).ConfigureAwait(false);
             while (upsert.Status.IsPending)
             {
                 upsert = await upsert.CompleteAsync().ConfigureAwait(false);
@@ -112,14 +129,14 @@ internal sealed partial class FasterEventIndex : IEventIndex
         }
     }
 
-    public async ValueTask<LogPosition> TryGetAsync(IndexKey key, CancellationToken cancellationToken)
+    public async ValueTask<IndexEntry> TryGetAsync(IndexKey key, CancellationToken cancellationToken)
     {
         var session = Rent();
         try
         {
             // Reads of keys in memory complete synchronously; older keys are read from the index's log file.
-            var (status, position) = (await session.ReadAsync(ref key, token: cancellationToken).ConfigureAwait(false)).Complete();
-            return status.Found ? position : LogPosition.None;
+            var (status, entry) = (await session.ReadAsync(ref key, token: cancellationToken).ConfigureAwait(false)).Complete();
+            return status.Found ? entry : IndexEntry.None;
         }
         finally
         {
@@ -179,5 +196,5 @@ internal sealed partial class FasterEventIndex : IEventIndex
         Message = "The index checkpoint could not be recovered; the index is rebuilt from the log")]
     private static partial void LogIndexRebuilt(ILogger logger, Exception exception);
 
-    internal sealed class IndexFunctions : SimpleFunctions<IndexKey, LogPosition>;
+    internal sealed class IndexFunctions : SimpleFunctions<IndexKey, IndexEntry>;
 }

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Starcite.Replication;
+
+/// <summary>
+/// Raft cluster settings (contract §5). With no <see cref="Members"/> the engine runs on its local log alone; with
+/// them, every write is committed by a Raft majority through DotNext.Net.Cluster before it is acknowledged.
+/// </summary>
+public sealed class ClusterOptions
+{
+    /// <summary>Default lower bound of the election timeout: 150 ms.</summary>
+    public const int DefaultLowerElectionTimeoutMilliseconds = 150;
+
+    /// <summary>Default upper bound of the election timeout: 300 ms.</summary>
+    public const int DefaultUpperElectionTimeoutMilliseconds = 300;
+
+    /// <summary>Default time an append waits for the cluster before it fails with <c>unavailable</c>: 2 s.</summary>
+    public static readonly TimeSpan DefaultCommitTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Default largest number of appends the leader packs into one Raft entry.</summary>
+    public const int DefaultMaxBatchCommands = 256;
+
+    /// <summary>Default number of Raft entries the leader keeps in flight at once.</summary>
+    public const int DefaultMaxBatchesInFlight = 4;
+
+    /// <summary>The Raft endpoints of every member (<c>host:port</c>), the same list on every node. Empty: no cluster.</summary>
+    public IList<string> Members { get; set; } = [];
+
+    /// <summary>This node's Raft endpoint; one of <see cref="Members"/>.</summary>
+    public string? Self { get; set; }
+
+    /// <summary>The URL clients (and other nodes forwarding writes) reach this node's API on, published to the other
+    /// members; for example <c>http://10.0.0.5:4000</c>. Optional for an embedded engine.</summary>
+    public string? ClientUrl { get; set; }
+
+    /// <summary>Lower bound of the randomised election timeout, in milliseconds.</summary>
+    [Range(10, 60_000)]
+    public int LowerElectionTimeoutMilliseconds { get; set; } = DefaultLowerElectionTimeoutMilliseconds;
+
+    /// <summary>Upper bound of the randomised election timeout, in milliseconds.</summary>
+    [Range(10, 60_000)]
+    public int UpperElectionTimeoutMilliseconds { get; set; } = DefaultUpperElectionTimeoutMilliseconds;
+
+    /// <summary>How long a write waits for a leader and a majority before it fails with <c>unavailable</c> (the write
+    /// may still commit later; a retry with the same producer ids is deduplicated).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
+    public TimeSpan CommitTimeout { get; set; } = DefaultCommitTimeout;
+
+    /// <summary>The largest number of appends the leader packs into one Raft entry.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatchCommands { get; set; } = DefaultMaxBatchCommands;
+
+    /// <summary>How many Raft entries the leader keeps in flight at once.</summary>
+    [Range(1, 64)]
+    public int MaxBatchesInFlight { get; set; } = DefaultMaxBatchesInFlight;
+
+    /// <summary>True when the engine runs as a Raft cluster member.</summary>
+    public bool IsEnabled => Members.Count > 0;
+}

@@ -1,0 +1,26 @@
+using Starcite.Sessions;
+using Starcite.Storage.Checkpoints;
+
+namespace Starcite.Replication;
+
+/// <summary>
+/// What a replicated log needs from the store it drives (the engine implements it): apply committed entries, report
+/// the position it has applied and checkpointed, and ship or install a whole-store snapshot.
+/// </summary>
+internal interface IReplicatedStore
+{
+    /// <summary>The replicated-log position whose effects the store holds.</summary>
+    AppliedPosition Applied { get; }
+
+    /// <summary>The newest durable checkpoint of the store.</summary>
+    StoreCheckpoint LastCheckpoint { get; }
+
+    /// <summary>Applies one committed entry; returns once its effects are durable locally and visible to readers.</summary>
+    ValueTask ApplyAsync(IReadOnlyList<WriteCommand> commands, AppliedWrite[]? outcomes, AppliedPosition position, CancellationToken cancellationToken);
+
+    /// <summary>The store's contents as of <paramref name="checkpoint"/>, as a stream of chunks for another member.</summary>
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadSnapshotAsync(StoreCheckpoint checkpoint, CancellationToken cancellationToken);
+
+    /// <summary>Brings the store up to a snapshot another member produced with <see cref="ReadSnapshotAsync"/>.</summary>
+    ValueTask InstallSnapshotAsync(Stream snapshot, CancellationToken cancellationToken);
+}

@@ -1,0 +1,116 @@
+using Starcite.Sessions;
+using Starcite.Storage.Checkpoints;
+
+namespace Starcite;
+
+public sealed partial class StarciteEngine
+{
+    private AppliedPosition _applied = AppliedPosition.None;
+
+    /// <summary>The replicated-log position whose effects the store holds (zero without a cluster).</summary>
+    internal AppliedPosition Applied => Volatile.Read(ref _applied);
+
+    /// <summary>
+    /// Applies one committed Raft entry on this member: each command in order, with the same decide step as the local
+    /// write path, so every member reaches the same state. Returns once the entry's events are durable in the local
+    /// log and visible to readers, so "applied" always means "readable".
+    /// </summary>
+    /// <remarks>
+    /// Re-applying an entry (a WAL replay after a crash) changes nothing already in the store: a creation finds its
+    /// session, an append finds its (producer_id, producer_seq) accepted earlier. Nothing here reads a clock.
+    /// </remarks>
+    /// <param name="commands">The entry's commands.</param>
+    /// <param name="outcomes">Where to report each command's outcome (the proposing leader only), or null.</param>
+    /// <param name="position">The entry's index and term.</param>
+    /// <param name="cancellationToken">Cancels waiting for room in the log.</param>
+    internal async ValueTask ApplyAsync(IReadOnlyList<WriteCommand> commands, AppliedWrite[]? outcomes, AppliedPosition position, CancellationToken cancellationToken)
+    {
+        await EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var lastAddress = -1L;
+            var touched = new HashSet<SessionRuntime>();
+            var created = new List<SessionRuntime>();
+            for (var i = 0; i < commands.Count; i++)
+            {
+                AppliedWrite outcome;
+                long address;
+                while (true)
+                {
+                    (outcome, address) = TryApply(commands[i]);
+                    if (address != WaitingForRoom)
+                    {
+                        break;
+                    }
+
+                    await _log.WaitForRoomAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (address >= 0)
+                {
+                    lastAddress = address;
+                    (outcome.Kind == AppliedWriteKind.Created ? (ICollection<SessionRuntime>)created : touched).Add(outcome.Runtime!);
+                }
+
+                if (outcomes is not null)
+                {
+                    outcomes[i] = outcome;
+                }
+            }
+
+            if (lastAddress >= 0)
+            {
+                await CommitAsync(lastAddress).ConfigureAwait(false);
+            }
+
+            foreach (var runtime in created)
+            {
+                runtime.MarkVisible();
+            }
+
+            foreach (var runtime in touched)
+            {
+                await runtime.PublishAsync(_log.CommittedUntilAddress, _indexPublished).ConfigureAwait(false);
+            }
+
+            Volatile.Write(ref _applied, position);
+        }
+        finally
+        {
+            ExitWrite();
+        }
+    }
+
+    private const long WaitingForRoom = -2;
+
+    /// <summary>Applies one command; the address is the record's, -1 when nothing was logged, or <see cref="WaitingForRoom"/>.</summary>
+    private (AppliedWrite Outcome, long Address) TryApply(WriteCommand command)
+    {
+        switch (command)
+        {
+            case CreateSessionWrite c:
+                if (TryRegister(c.Id, c.Title, c.Metadata, c.CreatorPrincipal, c.CreatedAtMicros, out var runtime, out var address))
+                {
+                    return (new AppliedWrite(AppliedWriteKind.Created, runtime), address);
+                }
+
+                return address < 0 ? (new AppliedWrite(AppliedWriteKind.Exists, runtime), -1) : (default, WaitingForRoom);
+            case AppendWrite a:
+                if (!_sessions.TryGet(a.SessionId, out var session))
+                {
+                    return (new AppliedWrite(AppliedWriteKind.SessionNotFound, null), -1);
+                }
+
+                var step = TryDecideAndLog(session, a.Command, acceptedEarlier: null);
+                return step.Next switch
+                {
+                    NextStep.FetchAcceptedEarlier => (new AppliedWrite(AppliedWriteKind.AcceptedEarlier, session), -1),
+                    NextStep.WaitForRoom => (default, WaitingForRoom),
+                    NextStep.Commit => (new AppliedWrite(AppliedWriteKind.Appended, session, step.Result.Seq), step.Address),
+                    _ => (new AppliedWrite(AppliedWriteKind.Rejected, session, Rejection: step.Result), -1),
+                };
+            default:
+                throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command.");
+        }
+    }
+}
