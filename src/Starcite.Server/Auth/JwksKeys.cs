@@ -144,9 +144,10 @@ internal sealed class JwksKeys : IDisposable
                 KeysChanged?.Invoke();
             }
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or FormatException or IOException or InvalidDataException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or FormatException or IOException or InvalidDataException
+                                       or ObjectDisposedException)
         {
-            if (_disposed.IsCancellationRequested)
+            if (ex is ObjectDisposedException || _disposed.IsCancellationRequested)
             {
                 return;
             }
