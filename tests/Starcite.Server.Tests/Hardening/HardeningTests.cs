@@ -71,21 +71,27 @@ public sealed class HardeningTests
         await using var server = await ServerHost.StartAsync(settings: new Dictionary<string, string?> { ["Starcite:Server:MaxConnectionsPerClient"] = "2" });
         using var first = new TcpClient();
         using var second = new TcpClient();
-        await first.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Ct);
-        await second.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Ct);
+        foreach (var open in new[] { first, second })
+        {
+            // A request answered on each proves the server took (and counted) the connection; keep-alive holds it open.
+            await open.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Ct);
+            await open.GetStream().WriteAsync("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), Ct);
+            Assert.True(await open.GetStream().ReadAsync(new byte[256], Ct) > 0);
+        }
+
         await Eventually.StatusAsync(async () =>
         {
             // A third connection is accepted by the OS, then closed by the server before it answers anything.
             using var third = new TcpClient();
-            await third.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Ct);
-            var stream = third.GetStream();
             try
             {
+                await third.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Ct);
+                var stream = third.GetStream();
                 await stream.WriteAsync("GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n"u8.ToArray(), Ct);
                 var read = await stream.ReadAsync(new byte[64], Ct);
                 return new HttpResponseMessage(read == 0 ? HttpStatusCode.Gone : HttpStatusCode.OK);
             }
-            catch (IOException)
+            catch (Exception ex) when (ex is IOException or SocketException)
             {
                 return new HttpResponseMessage(HttpStatusCode.Gone); // reset
             }
