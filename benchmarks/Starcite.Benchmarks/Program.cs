@@ -33,7 +33,7 @@ if (args.Length > 0 && args[0] == "load")
             return 0;
         default:
             Console.Error.WriteLine("usage: load append|read|restart|http-append|http-tail|failover|peers [--writers N | --connections N] [--sessions N] [--payload BYTES] " +
-                "[--seconds N] [--events N] [--rounds N] [--rate N] [--subscribers N] [--url http://host:port] [--cluster N] [--spread] [--kills N] [--dir PATH]");
+                "[--seconds N] [--events N] [--rounds N] [--rate N] [--subscribers N] [--url http://host:port] [--cluster N] [--spread] [--kills N] [--dir PATH] [--auth]");
             return 2;
     }
 }

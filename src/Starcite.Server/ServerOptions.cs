@@ -17,6 +17,9 @@ public sealed class ServerOptions
     /// <summary>Default interval between SSE keep-alive comments: 15 s, as contract §4 says.</summary>
     public static readonly TimeSpan DefaultSseKeepAliveInterval = TimeSpan.FromSeconds(15);
 
+    /// <summary>Default limit of all request headers together: 32 KiB, Kestrel's own default.</summary>
+    public const int DefaultMaxRequestHeadersBytes = 32 * 1024;
+
     /// <summary>The largest request body; larger ones get 413 <c>payload_too_large</c>.</summary>
     [Range(1, long.MaxValue / 2)]
     public long MaxBodyBytes { get; set; } = DefaultMaxBodyBytes;
@@ -33,4 +36,19 @@ public sealed class ServerOptions
     /// <summary>How often an idle SSE tail gets a comment line, so proxies keep it open.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan SseKeepAliveInterval { get; set; } = DefaultSseKeepAliveInterval;
+
+    /// <summary>The largest total size of a request's headers; Kestrel answers larger ones with 431 before any
+    /// handler runs.</summary>
+    [Range(1024, 1 << 20)]
+    public int MaxRequestHeadersBytes { get; set; } = DefaultMaxRequestHeadersBytes;
+
+    /// <summary>Open connections allowed per client IP address (0: no limit). A connection over the limit is closed
+    /// at once, before a request is read.</summary>
+    [Range(0, 1_000_000)]
+    public int MaxConnectionsPerClient { get; set; }
+
+    /// <summary>Origins (<c>https://app.example.com</c>, or <c>*</c> for any) whose browsers may call the REST API
+    /// (CORS) and open WebSocket tails. Requests without an <c>Origin</c> header (non-browser clients) and same-origin
+    /// requests are always allowed; a WebSocket upgrade from any other origin gets 403 <c>forbidden</c>.</summary>
+    public IList<string> AllowedOrigins { get; set; } = [];
 }

@@ -1,7 +1,9 @@
 using OpenTelemetry.Metrics;
+using Starcite.Server.Auth;
 using Starcite.Server.Cluster;
 using Starcite.Server.Endpoints;
 using Starcite.Server.Errors;
+using Starcite.Server.Hardening;
 using Starcite.Server.Tailing;
 
 namespace Starcite.Server;
@@ -28,6 +30,8 @@ public static class StarciteServer
         builder.Services.AddSingleton<LeaderForwarder>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(StarciteEngine.MeterName).AddPrometheusExporter());
         builder.AddStarcite(); // binds and validates the Starcite section; recovers before Kestrel takes traffic
+        builder.AddStarciteAuth();
+        builder.AddStarciteHardening();
         // The contract's limit is enforced while reading (413 payload_too_large). Kestrel's own limit sits 1 MiB higher
         // so it can drain a modestly oversized body after that answer and the client reads it instead of a reset.
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
@@ -37,9 +41,11 @@ public static class StarciteServer
         var app = builder.Build();
         app.UseContractErrors();
         app.UseWebSockets();
+        app.UseStarciteHardening();
         app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapSessionEndpoints();
+        app.MapAuthEndpoints();
         return app;
     }
 
@@ -50,6 +56,8 @@ public static class StarciteServer
         {
             overrides["Starcite:DataDirectory"] = dataDir;
         }
+
+        AuthVariables.AddTo(overrides, Environment.GetEnvironmentVariable);
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {

@@ -7,7 +7,10 @@ namespace Starcite.Server.Contracts;
 /// <summary>The append request body of contract §3. Unknown fields are ignored.</summary>
 internal static class AppendBody
 {
-    public static (AppendRequest? Request, ApiError? Error) Parse(JsonElement body)
+    /// <param name="body">The request body.</param>
+    /// <param name="principalActor">With a principal token, its actor (<c>type:id</c>): <c>actor</c> then defaults to
+    /// it, and any other value is 403 <c>forbidden</c> (an actor cannot be spoofed). Null otherwise.</param>
+    public static (AppendRequest? Request, ApiError? Error) Parse(JsonElement body, string? principalActor = null)
     {
         const string code = "invalid_event";
         if (!JsonFields.TryString(body, "type", out var type, out var error)
@@ -30,6 +33,16 @@ internal static class AppendBody
         if (!JsonFields.TryObject(body, "refs", out var refs, out error))
         {
             return (null, new ApiError(StatusCodes.Status400BadRequest, "invalid_refs", error!));
+        }
+
+        if (principalActor is not null)
+        {
+            if (actor is not null && actor != principalActor)
+            {
+                return (null, new ApiError(StatusCodes.Status403Forbidden, "forbidden", $"actor must be {principalActor} (the token's principal) or be left out"));
+            }
+
+            actor = principalActor;
         }
 
         var missing = type is null ? "type" : payload is null ? "payload" : actor is null ? "actor" : producerId is null ? "producer_id" : producerSeq is null ? "producer_seq" : null;

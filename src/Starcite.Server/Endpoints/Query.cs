@@ -42,4 +42,37 @@ internal static class Query
         error = new ApiError(StatusCodes.Status400BadRequest, "invalid_cursor", "cursor must be an integer >= 0");
         return false;
     }
+
+    /// <summary>At most this many <c>metadata[key]=value</c> filters: each is matched against every session scanned.</summary>
+    public const int MaxMetadataFilters = 16;
+
+    /// <summary>The longest key or value of a metadata filter.</summary>
+    public const int MaxMetadataFilterLength = 256;
+
+    /// <summary>The <c>metadata[key]=value</c> filters of a listing (contract §2), bounded in number and size.</summary>
+    public static bool TryMetadataFilter(HttpRequest request, out Dictionary<string, string> filter, [NotNullWhen(false)] out ApiError? error)
+    {
+        error = null;
+        filter = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, values) in request.Query)
+        {
+            if (!key.StartsWith("metadata[", StringComparison.Ordinal) || !key.EndsWith(']') || key.Length <= "metadata[]".Length)
+            {
+                continue;
+            }
+
+            var name = key["metadata[".Length..^1];
+            var value = values.ToString();
+            if (filter.Count == MaxMetadataFilters || name.Length > MaxMetadataFilterLength || value.Length > MaxMetadataFilterLength)
+            {
+                error = new ApiError(StatusCodes.Status400BadRequest, "invalid_metadata",
+                    $"A listing takes at most {MaxMetadataFilters} metadata filters, keys and values of at most {MaxMetadataFilterLength} characters");
+                return false;
+            }
+
+            filter[name] = value;
+        }
+
+        return true;
+    }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Starcite.Server.Auth;
 using Starcite.Server.Cluster;
 using Starcite.Server.Contracts;
 using Starcite.Server.Errors;
@@ -13,11 +14,12 @@ internal static class SessionEndpoints
     public static void MapSessionEndpoints(this IEndpointRouteBuilder app)
     {
         var sessions = app.MapGroup("/v1/sessions").AddEndpointFilter(ContractErrorsFilter.InvokeAsync);
-        sessions.MapPost("", CreateAsync).AddEndpointFilter(LeaderForwarder.InvokeAsync);
-        sessions.MapGet("", ListAsync);
-        sessions.MapGet("/{id}", GetAsync);
-        sessions.MapPost("/{id}/append", AppendAsync).AddEndpointFilter(LeaderForwarder.InvokeAsync);
-        sessions.MapGet("/{id}/events", EventsAsync);
+        // Auth runs first, on the member that took the request; a forwarded write is checked again by the leader.
+        sessions.MapPost("", CreateAsync).RequireAccess(Access.CreateSession).AddEndpointFilter(LeaderForwarder.InvokeAsync);
+        sessions.MapGet("", ListAsync).RequireAccess(Access.ListSessions);
+        sessions.MapGet("/{id}", GetAsync).RequireAccess(Access.ReadSession);
+        sessions.MapPost("/{id}/append", AppendAsync).RequireAccess(Access.AppendToSession).AddEndpointFilter(LeaderForwarder.InvokeAsync);
+        sessions.MapGet("/{id}/events", EventsAsync).RequireAccess(Access.ReadSession);
         sessions.MapTailEndpoint();
     }
 
@@ -31,10 +33,11 @@ internal static class SessionEndpoints
                 return error.ToResult();
             }
 
-            var (create, invalid) = CreateSessionBody.Parse(document!.RootElement);
-            if (invalid is not null)
+            var (parsed, invalid) = CreateSessionBody.Parse(document!.RootElement);
+            var (create, denied) = invalid is null ? AccessPolicy.ForCreate(AuthContext.Of(request.HttpContext), parsed!, document.RootElement) : (null, invalid);
+            if (denied is not null)
             {
-                return invalid.ToResult();
+                return denied.ToResult();
             }
 
             var result = await engine.CreateSessionAsync(create!, cancellationToken);
@@ -59,16 +62,13 @@ internal static class SessionEndpoints
             return error.ToResult();
         }
 
-        var filter = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (key, values) in request.Query)
+        if (!Query.TryMetadataFilter(request, out var filter, out error))
         {
-            if (key.StartsWith("metadata[", StringComparison.Ordinal) && key.EndsWith(']') && key.Length > "metadata[]".Length)
-            {
-                filter[key["metadata[".Length..^1]] = values.ToString();
-            }
+            return error.ToResult();
         }
 
-        var page = await engine.ListSessionsAsync(new SessionQuery { Limit = limit, Cursor = request.Query["cursor"].FirstOrDefault(), MetadataFilter = filter }, cancellationToken);
+        var query = new SessionQuery { Limit = limit, Cursor = request.Query["cursor"].FirstOrDefault(), MetadataFilter = filter };
+        var page = await FencedListing.ListAsync(engine, query, AuthContext.Of(request.HttpContext), cancellationToken);
         return new JsonResult(StatusCodes.Status200OK, writer =>
         {
             writer.WriteStartObject();
@@ -94,7 +94,7 @@ internal static class SessionEndpoints
                 return error.ToResult();
             }
 
-            var (append, invalid) = AppendBody.Parse(document!.RootElement);
+            var (append, invalid) = AppendBody.Parse(document!.RootElement, AuthContext.Of(request.HttpContext).Actor);
             if (invalid is not null)
             {
                 return invalid.ToResult();

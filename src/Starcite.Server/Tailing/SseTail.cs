@@ -1,3 +1,4 @@
+using Starcite.Server.Auth;
 using Starcite.Server.Diagnostics;
 using Starcite.Tailing;
 
@@ -9,8 +10,9 @@ namespace Starcite.Server.Tailing;
 /// </summary>
 /// <remarks>Like the WebSocket tail, it pulls the next events only once the previous ones were written, so a slow
 /// client holds back only itself. At shutdown it sends what it fetched and ends the response; an EventSource then
-/// reconnects with <c>Last-Event-ID</c>.</remarks>
-internal sealed class SseTail(SessionTail tail, TailSettings settings) : IResult
+/// reconnects with <c>Last-Event-ID</c>. When the token that opened the stream expires, an <c>event: token_expired</c>
+/// message ends it (a reconnect with the same token then gets 401).</remarks>
+internal sealed class SseTail(SessionTail tail, TailSettings settings, TailDeadline? deadline = null) : IResult
 {
     public async Task ExecuteAsync(HttpContext httpContext)
     {
@@ -20,7 +22,8 @@ internal sealed class SseTail(SessionTail tail, TailSettings settings) : IResult
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx: do not buffer the stream
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, settings.Stopping);
+        using var expired = deadline?.Start();
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, settings.Stopping, expired?.Token ?? default);
         using var frames = new TailFrames();
         try
         {
@@ -31,6 +34,13 @@ internal sealed class SseTail(SessionTail tail, TailSettings settings) : IResult
         catch (OperationCanceledException) when (settings.Stopping.IsCancellationRequested && !httpContext.RequestAborted.IsCancellationRequested)
         {
             await WriteFetchedAsync(response, frames, httpContext.RequestAborted);
+        }
+        catch (OperationCanceledException) when (expired?.IsCancellationRequested == true && !httpContext.RequestAborted.IsCancellationRequested)
+        {
+            AuthLog.TailTokenExpired(settings.Logger, "sse", tail.SessionId, tail.Cursor);
+            frames.Clear();
+            frames.WriteSseTokenExpired();
+            await WriteAsync(response, frames, httpContext.RequestAborted);
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {

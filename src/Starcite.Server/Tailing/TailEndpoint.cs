@@ -1,4 +1,5 @@
 using System.Globalization;
+using Starcite.Server.Auth;
 using Starcite.Server.Endpoints;
 using Starcite.Server.Errors;
 
@@ -13,9 +14,9 @@ internal static class TailEndpoint
 {
     public const int MaxBatchSize = 1000;
 
-    public static void MapTailEndpoint(this RouteGroupBuilder sessions) => sessions.MapGet("/{id}/tail", OpenAsync);
+    public static void MapTailEndpoint(this RouteGroupBuilder sessions) => sessions.MapGet("/{id}/tail", OpenAsync).RequireAccess(Access.TailSession);
 
-    private static async Task<IResult> OpenAsync(string id, HttpContext httpContext, StarciteEngine engine, TailSettings settings)
+    private static async Task<IResult> OpenAsync(string id, HttpContext httpContext, StarciteEngine engine, TailSettings settings, AuthClock clock)
     {
         var request = httpContext.Request;
         var isWebSocket = httpContext.WebSockets.IsWebSocketRequest;
@@ -50,7 +51,8 @@ internal static class TailEndpoint
 
         // 404 session_not_found, 400 invalid_cursor beyond last_seq; in a cluster after a read barrier (503 without a quorum)
         var tail = await engine.OpenTailAsync(id, cursor, httpContext.RequestAborted);
-        return isWebSocket ? new WebSocketTail(tail, batchSize, settings) : new SseTail(tail, settings);
+        var deadline = TailDeadline.For(httpContext, clock); // the tail ends when its token does
+        return isWebSocket ? new WebSocketTail(tail, batchSize, settings, deadline) : new SseTail(tail, settings, deadline);
     }
 
     private static bool AcceptsEventStream(HttpRequest request) =>

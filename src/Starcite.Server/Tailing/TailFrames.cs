@@ -66,6 +66,10 @@ internal sealed class TailFrames : IDisposable
     /// <summary>An SSE comment line, ignored by clients; it keeps idle connections open through proxies.</summary>
     public void WriteSseKeepAlive() => Write(": keep-alive\n\n"u8);
 
+    /// <summary>The last message of a stream whose token expired; an EventSource can listen for it by name.</summary>
+    public void WriteSseTokenExpired() =>
+        Write("event: token_expired\ndata: {\"error\":\"token_expired\",\"message\":\"The token expired; reconnect with a new one\"}\n\n"u8);
+
     public void Dispose() => _writer.Dispose();
 
     private void Write(ReadOnlySpan<byte> bytes) => _buffer.Write(bytes);

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Starcite.Server.Auth;
 using Starcite.Server.Diagnostics;
 using Starcite.Sessions;
 using Starcite.Tailing;
@@ -13,9 +14,10 @@ namespace Starcite.Server.Tailing;
 /// The connection's buffer is the one frame in flight: the tail pulls the next events only once the socket took the
 /// previous frame, so a client that stops reading holds back only itself. When it resumes, the tail reads from
 /// storage whatever the in-memory window no longer holds, from its last delivered seq: no writer ever waits for it.
-/// At shutdown the events already fetched are sent, then the socket closes with 1001.
+/// At shutdown the events already fetched are sent, then the socket closes with 1001. When the token that opened the
+/// tail expires, the socket closes with 4001 <c>token_expired</c>.
 /// </remarks>
-internal sealed class WebSocketTail(SessionTail tail, int? batchSize, TailSettings settings) : IResult
+internal sealed class WebSocketTail(SessionTail tail, int? batchSize, TailSettings settings, TailDeadline? deadline = null) : IResult
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
 
@@ -30,7 +32,8 @@ internal sealed class WebSocketTail(SessionTail tail, int? batchSize, TailSettin
             KeepAliveTimeout = settings.Options.WebSocketPongTimeout,
         });
         using var clientClosed = new CancellationTokenSource();
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, settings.Stopping, clientClosed.Token);
+        using var expired = deadline?.Start();
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(httpContext.RequestAborted, settings.Stopping, clientClosed.Token, expired?.Token ?? default);
         var inbound = ReceiveUntilCloseAsync(socket, clientClosed);
         using var frames = new TailFrames();
         try
@@ -43,6 +46,11 @@ internal sealed class WebSocketTail(SessionTail tail, int? batchSize, TailSettin
         {
             await FlushFetchedAsync(socket, frames, httpContext.RequestAborted);
             await CloseAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "server shutting down", inbound);
+        }
+        catch (OperationCanceledException) when (expired?.IsCancellationRequested == true && !clientClosed.IsCancellationRequested && !httpContext.RequestAborted.IsCancellationRequested)
+        {
+            AuthLog.TailTokenExpired(settings.Logger, "websocket", tail.SessionId, tail.Cursor);
+            await CloseAsync(socket, (WebSocketCloseStatus)TailDeadline.CloseStatus, TailDeadline.CloseReason, inbound);
         }
         catch (OperationCanceledException) when (clientClosed.IsCancellationRequested)
         {

@@ -34,7 +34,11 @@ public sealed class ServerHost : IAsyncDisposable
     /// <summary>The server's own services (the engine, for example).</summary>
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ServerHost> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null)
+    /// <param name="dataDirectory">The data directory; a fresh one by default.</param>
+    /// <param name="settings">Configuration on top of the defaults.</param>
+    /// <param name="configure">Runs last on the builder: services for the test (a keyed clock, for example).</param>
+    public static async Task<ServerHost> StartAsync(string? dataDirectory = null, IDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "starcite-server-tests", Guid.NewGuid().ToString("N"));
         var logs = new CapturedLogs();
@@ -46,6 +50,8 @@ public sealed class ServerHost : IAsyncDisposable
             {
                 builder.Configuration.AddInMemoryCollection(settings);
             }
+
+            configure?.Invoke(builder);
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         var client = new HttpClient { BaseAddress = new Uri(app.Urls.Single()) };

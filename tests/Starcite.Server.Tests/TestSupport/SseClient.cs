@@ -42,6 +42,14 @@ public sealed class SseClient : IDisposable
         return new SseClient(response, await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
     }
 
+    /// <summary>Reads a stream whose request the test sent itself (with its own headers).</summary>
+    public static async Task<SseClient> FromResponseAsync(HttpResponseMessage response)
+    {
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        return new SseClient(response, await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
+    }
+
     /// <summary>The next message or comment, or null at the end of the stream.</summary>
     public async Task<SseMessage?> ReadAsync(CancellationToken cancellationToken)
     {

@@ -12,6 +12,12 @@ internal static class HttpAppendLoad
 {
     public static async Task RunAsync(LoadOptions options)
     {
+        if (options.Auth)
+        {
+            await RunAuthComparisonAsync(options);
+            return;
+        }
+
         var connections = options.Writers;
         Console.WriteLine($"http append load: {connections} connections, {options.Sessions} sessions, {options.PayloadBytes} B payloads, {options.Seconds} s x {options.Rounds} rounds" +
                           (options.Cluster > 0 ? $", {options.Cluster}-member cluster, writes {(options.Spread ? "spread over every member" : "to the leader")}" : ""));
@@ -44,6 +50,55 @@ internal static class HttpAppendLoad
         Console.WriteLine($"median baseline GET /health/live {b}");
         Console.WriteLine($"median POST append            {a}");
         Console.WriteLine($"append/baseline throughput {a.PerSecond / b.PerSecond:P0}, p99 {a.P99 / b.P99:F2}x");
+    }
+
+    /// <summary>
+    /// <c>--auth</c>: the same append load against two servers, one with auth off and one in jwt mode (service token on
+    /// every request, JWKS served by this tool), in alternating rounds so noise hits both alike.
+    /// </summary>
+    private static async Task RunAuthComparisonAsync(LoadOptions options)
+    {
+        var connections = options.Writers;
+        Console.WriteLine($"http append load, auth off vs jwt: {connections} connections, {options.Sessions} sessions, {options.PayloadBytes} B payloads, " +
+                          $"{options.Seconds} s x {options.Rounds} rounds each");
+        await using var auth = new LoadAuth();
+        await using var off = await LoadServer.StartAsync(options);
+        await using var on = await LoadServer.StartAsync(options, auth);
+        var sessions = Enumerable.Range(0, options.Sessions).Select(i => $"load-{i}").ToArray();
+        foreach (var id in sessions)
+        {
+            await off.CreateSessionAsync(id);
+            await on.CreateSessionAsync(id);
+        }
+
+        using var offClient = LoadServer.CreateClient(off.BaseAddress, connections);
+        using var onClient = LoadServer.CreateClient(on.BaseAddress, connections, on.Token);
+        var payload = Payloads.OfSize(options.PayloadBytes);
+        var offWriters = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, payload, offClient)).ToArray();
+        var onWriters = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, payload, onClient)).ToArray();
+        for (var warmUp = 0; warmUp < 2; warmUp++) // JIT tiers, connections, the token cache: both servers alike
+        {
+            await DriveAsync(connections, 2, (w, _) => offWriters[w].AppendAsync());
+            await DriveAsync(connections, 2, (w, _) => onWriters[w].AppendAsync());
+        }
+
+        var offRuns = new List<LatencySummary>();
+        var onRuns = new List<LatencySummary>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            var a = await DriveAsync(connections, options.Seconds, (w, _) => offWriters[w].AppendAsync());
+            Console.WriteLine($"  round {round} auth off  POST append {a}");
+            var b = await DriveAsync(connections, options.Seconds, (w, _) => onWriters[w].AppendAsync());
+            Console.WriteLine($"  round {round} auth jwt  POST append {b}");
+            offRuns.Add(a);
+            onRuns.Add(b);
+        }
+
+        var offMedian = Median(offRuns);
+        var onMedian = Median(onRuns);
+        Console.WriteLine($"median auth off  POST append {offMedian}");
+        Console.WriteLine($"median auth jwt  POST append {onMedian}");
+        Console.WriteLine($"jwt/off throughput {onMedian.PerSecond / offMedian.PerSecond:P1}, p99 {onMedian.P99 / offMedian.P99:F2}x");
     }
 
     private static async ValueTask LiveAsync(HttpClient client)

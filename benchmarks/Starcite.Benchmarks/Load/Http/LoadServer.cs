@@ -10,7 +10,8 @@ namespace Starcite.Benchmarks.Load.Http;
 /// <summary>
 /// The server under load: the one at <c>--url</c>, or Release Starcite.Server child processes on fresh data
 /// directories: one, or with <c>--cluster N</c> an N-member Raft cluster on loopback (the load tool and every server
-/// then share this machine's cores, as the targets assume).
+/// then share this machine's cores, as the targets assume). With a <see cref="LoadAuth"/> the servers run in jwt mode
+/// and every request carries its service token.
 /// </summary>
 internal sealed class LoadServer : IAsyncDisposable
 {
@@ -20,17 +21,23 @@ internal sealed class LoadServer : IAsyncDisposable
     private readonly string? _dataDirectory;
     private readonly int[] _httpPorts;
     private readonly string _members;
+    private readonly LoadAuth? _auth;
 
-    private LoadServer(Uri[] nodes, string? dataDirectory, int[] httpPorts, string members)
+    private LoadServer(Uri[] nodes, string? dataDirectory, int[] httpPorts, string members, LoadAuth? auth = null)
     {
+        _auth = auth;
+        Token = auth?.ServiceToken();
         Nodes = nodes;
         _nodes = new ServerProcess?[nodes.Length];
         _dataDirectory = dataDirectory;
         _httpPorts = httpPorts;
         _members = members;
         BaseAddress = nodes[0];
-        Client = CreateClient(nodes[0], 1024);
+        Client = CreateClient(nodes[0], 1024, Token);
     }
+
+    /// <summary>The service token every request carries (jwt mode), or null.</summary>
+    public string? Token { get; }
 
     /// <summary>Where writes go: the only server, or the cluster's leader.</summary>
     public Uri BaseAddress { get; private set; }
@@ -43,26 +50,28 @@ internal sealed class LoadServer : IAsyncDisposable
     /// <summary>A client for set-up requests.</summary>
     public HttpClient Client { get; private set; }
 
-    public static async Task<LoadServer> StartAsync(LoadOptions options)
+    /// <param name="options">The load options.</param>
+    /// <param name="auth">When given, the servers run in jwt mode against its JWKS.</param>
+    public static async Task<LoadServer> StartAsync(LoadOptions options, LoadAuth? auth = null)
     {
         if (options.Url is { } url)
         {
-            return new LoadServer([url], null, [], "");
+            return new LoadServer([url], null, [], "", auth);
         }
 
         var size = Math.Max(1, options.Cluster);
         var ports = FreePorts.Take(2 * size);
         var members = options.Cluster > 0 ? string.Join(',', ports[size..].Select(port => $"127.0.0.1:{port}")) : "";
-        var server = new LoadServer([.. ports[..size].Select(port => new Uri($"http://127.0.0.1:{port}"))], options.DataDirectory("http"), ports[..size], members);
+        var server = new LoadServer([.. ports[..size].Select(port => new Uri($"http://127.0.0.1:{port}"))], options.DataDirectory(auth is null ? "http" : "http-auth"), ports[..size], members, auth);
         await Task.WhenAll(Enumerable.Range(0, size).Select(server.StartNodeAsync));
         await server.FindLeaderAsync();
-        Console.WriteLine($"  server: {size} process(es) on {string.Join(", ", server.Nodes)}; writes go to {server.BaseAddress}");
+        Console.WriteLine($"  server{(auth is null ? "" : " (auth jwt)")}: {size} process(es) on {string.Join(", ", server.Nodes)}; writes go to {server.BaseAddress}");
         return server;
     }
 
     public async Task StartNodeAsync(int i)
     {
-        var settings = new Dictionary<string, string>();
+        var settings = _auth?.ServerSettings() ?? new Dictionary<string, string>();
         if (IsCluster)
         {
             settings["STARCITE_CLUSTER_MEMBERS"] = _members;
@@ -101,7 +110,7 @@ internal sealed class LoadServer : IAsyncDisposable
                 {
                     BaseAddress = Nodes[leader];
                     Client.Dispose();
-                    Client = CreateClient(BaseAddress, 1024);
+                    Client = CreateClient(BaseAddress, 1024, Token);
                 }
 
                 return leader;
@@ -111,18 +120,29 @@ internal sealed class LoadServer : IAsyncDisposable
         }
     }
 
-    /// <summary>An HTTP/1.1 client with up to <paramref name="connections"/> kept-alive connections.</summary>
-    public static HttpClient CreateClient(Uri baseAddress, int connections) => new(new SocketsHttpHandler
+    /// <summary>An HTTP/1.1 client with up to <paramref name="connections"/> kept-alive connections, sending
+    /// <paramref name="token"/> as a bearer token when given.</summary>
+    public static HttpClient CreateClient(Uri baseAddress, int connections, string? token = null)
     {
-        MaxConnectionsPerServer = connections,
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
-        UseProxy = false,
-    })
-    { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var client = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = connections,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(10),
+            UseProxy = false,
+        })
+        { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
 
     public async Task CreateSessionAsync(string id)
     {
-        using var response = await Client.PostAsync("/v1/sessions", Json($$"""{"id":"{{id}}"}"""));
+        // With auth a service must name the session's creator; without auth it is simply stored.
+        using var response = await Client.PostAsync("/v1/sessions", Json($$$"""{"id":"{{{id}}}","creator_principal":{"tenant_id":"load","id":"u1","type":"user"}}"""));
         if (response.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.Conflict))
         {
             throw new InvalidOperationException($"create {id}: {(int)response.StatusCode}");
