@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # The test command: builds the solution and runs every test project, then prints "N passed, N failed".
-# It needs only the .NET SDK pinned in global.json; later suites that need PostgreSQL or an S3 server will install
-# and start them from here (see ../shared/docs/test-infra.md), never by hand.
+# It needs the .NET SDK pinned in global.json; the archive tests' PostgreSQL 15 and S3 server (s3rver) are installed
+# when missing and started here on loopback, then stopped on exit (scripts/test-infra.sh), never by hand.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 results="$PWD/TestResults"
 rm -rf "$results"
 dotnet build Starcite.sln -c Release
+
+source scripts/test-infra.sh
+infra_install
+trap infra_down EXIT # set before infra_up so a half-started set is stopped too
+infra_up             # exports TEST_PG_CONNECTION and TEST_S3_* for the archive tests
 
 # One run per test project, each with its own report file: reports named by timestamp collide when two assemblies
 # finish in the same instant, and the count must come from every assembly.
