@@ -33,7 +33,7 @@ public sealed class PostgreSqlArchiveOptions
     public string TablePrefix { get; set; } = DefaultTablePrefix;
 
     /// <summary>The largest number of events in one INSERT statement; a larger write sends several, in one transaction.</summary>
-    [Range(1, 1_000_000, ErrorMessage = "MaxEventsPerStatement must be between 1 and 1,000,000.")]
+    [Range(1, 1_000_000)]
     public int MaxEventsPerStatement { get; set; } = DefaultMaxEventsPerStatement;
 
     /// <summary>How events are sent; not public, the benchmark compares the two.</summary>

@@ -61,30 +61,30 @@ public sealed class S3ArchiveOptions
     /// value here is then ignored with a warning. Larger chunks mean fewer reads, but a partial chunk is rewritten in
     /// full by every write that extends it.
     /// </summary>
-    [Range(1, 100_000, ErrorMessage = "EventsPerChunk must be between 1 and 100,000.")]
+    [Range(1, 100_000)]
     public int EventsPerChunk { get; set; } = DefaultEventsPerChunk;
 
     /// <summary>S3 requests one write, read or listing keeps in flight.</summary>
-    [Range(1, 256, ErrorMessage = "MaxConcurrency must be between 1 and 256.")]
+    [Range(1, 256)]
     public int MaxConcurrency { get; set; } = DefaultMaxConcurrency;
 
     /// <summary>Chunks a read fetches ahead of the one it is decoding (0 disables read-ahead).</summary>
-    [Range(0, 64, ErrorMessage = "ReadAheadChunks must be between 0 and 64.")]
+    [Range(0, 64)]
     public int ReadAheadChunks { get; set; } = DefaultReadAheadChunks;
 
     /// <summary>Memory for the last chunk of recently written sessions, which spares a GET before extending it.</summary>
-    [Range(0, 1L << 40, ErrorMessage = "WriteCacheBytes must be between 0 and 1 TiB.")]
+    [Range(0, 1L << 40)]
     public long WriteCacheBytes { get; set; } = DefaultWriteCacheBytes;
 
     /// <summary>Memory for complete (immutable) chunks recently read or fetched ahead.</summary>
-    [Range(0, 1L << 40, ErrorMessage = "ReadCacheBytes must be between 0 and 1 TiB.")]
+    [Range(0, 1L << 40)]
     public long ReadCacheBytes { get; set; } = DefaultReadCacheBytes;
 
     /// <summary>The longest one S3 request may take; with <see cref="MaxErrorRetry"/> it bounds how long a call can hang.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00", ErrorMessage = "RequestTimeout must be between 100 ms and 1 hour.")]
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 
     /// <summary>Retries of a failed request inside the SDK, before the call fails.</summary>
-    [Range(0, 10, ErrorMessage = "MaxErrorRetry must be between 0 and 10.")]
+    [Range(0, 10)]
     public int MaxErrorRetry { get; set; } = DefaultMaxErrorRetry;
 }

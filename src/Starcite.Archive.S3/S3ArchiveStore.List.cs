@@ -29,8 +29,7 @@ public sealed partial class S3ArchiveStore
         var records = new SessionInfo?[page.Length];
         await Parallel.ForEachAsync(Enumerable.Range(0, page.Length), Parallelism(cancellationToken), async (i, ct) =>
         {
-            var data = await GetObjectAsync(page[i].Key, ct).ConfigureAwait(false);
-            records[i] = data is null ? null : SessionRecords.Read(data, page[i].Key);
+            records[i] = await GetParsedAsync(page[i].Key, data => SessionRecords.Read(data, page[i].Key), ct).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         // A record listed but gone by the time it was read is left out; the cursor still moves past it.

@@ -133,8 +133,8 @@ public sealed partial class S3ArchiveStore
             return Chunk.Empty(work.Index, size); // the write determines every line: nothing to merge with
         }
 
-        var data = await GetObjectAsync(key, cancellationToken).ConfigureAwait(false);
-        return data is null ? Chunk.Empty(work.Index, size) : Chunk.Parse(data, work.Index, size, key);
+        return await GetParsedAsync(key, data => Chunk.Parse(data, work.Index, size, key), cancellationToken).ConfigureAwait(false)
+            ?? Chunk.Empty(work.Index, size);
     }
 
     private static int EstimateBytes(ChunkWrite work)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Amazon;
 using Amazon.Runtime;
@@ -33,10 +34,19 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
 {
     private const string NoSuchKey = "NoSuchKey";
 
+    /// <summary>User metadata holding the body length, so a read of an object replaced meanwhile is detected.</summary>
+    private const string LengthMetadata = "starcite-length";
+
+    /// <summary>Attempts at reading an object whose body came back torn (see <see cref="GetParsedAsync{T}"/>).</summary>
+    private const int ReadAttempts = 4;
+
+    private static readonly TimeSpan TornReadBackoff = TimeSpan.FromMilliseconds(25);
+
     private readonly AmazonS3Client _client;
     private readonly S3ArchiveOptions _options;
     private readonly ObjectKeys _keys;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _initializeLock = new(1, 1);
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly LruCache<string, Chunk> _lastWritten;
@@ -46,12 +56,14 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
     /// <summary>Creates a store; it reads or creates the prefix's layout on first use (or <see cref="InitializeAsync"/>).</summary>
     /// <param name="options">Bucket, endpoint, credentials, prefix and tuning.</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="timeProvider">The clock of the short waits before re-reading a torn object; the system clock when null.</param>
     /// <exception cref="ArgumentNullException"><paramref name="options"/> is null.</exception>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">Some option is invalid.</exception>
-    public S3ArchiveStore(S3ArchiveOptions options, ILoggerFactory? loggerFactory = null)
+    public S3ArchiveStore(S3ArchiveOptions options, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         S3ArchiveOptionsValidator.ThrowIfInvalid(options);
         _options = options;
+        _time = timeProvider ?? TimeProvider.System;
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<S3ArchiveStore>();
         _keys = new ObjectKeys(options.Prefix ?? string.Empty);
         _lastWritten = new LruCache<string, Chunk>(options.WriteCacheBytes, c => c.Footprint);
@@ -84,7 +96,8 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
                 return;
             }
 
-            var stored = await GetObjectAsync(_keys.Layout, cancellationToken).ConfigureAwait(false);
+            var stored = await GetParsedAsync(_keys.Layout, data => LayoutManifest.Parse(data, _keys.Layout), cancellationToken)
+                .ConfigureAwait(false);
             if (stored is null)
             {
                 var manifest = new LayoutManifest(LayoutManifest.CurrentVersion, _options.EventsPerChunk);
@@ -94,13 +107,12 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
             }
             else
             {
-                var manifest = LayoutManifest.Parse(stored, _keys.Layout);
-                if (manifest.EventsPerChunk != _options.EventsPerChunk)
+                if (stored.EventsPerChunk != _options.EventsPerChunk)
                 {
-                    S3ArchiveLog.ChunkSizeFromLayout(_logger, _keys.Layout, manifest.EventsPerChunk, _options.EventsPerChunk);
+                    S3ArchiveLog.ChunkSizeFromLayout(_logger, _keys.Layout, stored.EventsPerChunk, _options.EventsPerChunk);
                 }
 
-                _eventsPerChunk = manifest.EventsPerChunk;
+                _eventsPerChunk = stored.EventsPerChunk;
             }
         }
         finally
@@ -173,7 +185,38 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
         return _eventsPerChunk;
     }
 
-    /// <summary>The object's bytes, or null when the key does not exist (a missing bucket still throws).</summary>
+    /// <summary>
+    /// Reads and parses an object; null when the key does not exist (a missing bucket still throws). A body that comes
+    /// back torn (shorter than the length recorded at upload, cut off, or unparseable) is read again a few times:
+    /// S3 replaces objects atomically, but some S3-compatible servers (s3rver among them) rewrite the object in place,
+    /// so a GET that overlaps a PUT of the same key can see half of it.
+    /// </summary>
+    private async Task<T?> GetParsedAsync<T>(string key, Func<byte[], T> parse, CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var data = await GetObjectAsync(key, cancellationToken).ConfigureAwait(false);
+                return data is null ? null : parse(data);
+            }
+            catch (Exception e) when (attempt < ReadAttempts && IsTornRead(e) && !cancellationToken.IsCancellationRequested)
+            {
+                S3ArchiveLog.TornRead(_logger, key, attempt, e);
+                await Task.Delay(TornReadBackoff * attempt, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    // IOException: the body ended early or its length differs from the upload's. InvalidDataException: it does not
+    // parse. A client-side AmazonClientException: the SDK's MD5 check of the body against the ETag failed.
+    // ArgumentException, AmazonUnmarshallingException: the SDK could not make sense of the headers. Errors the server
+    // reported (other AmazonServiceExceptions) are not torn reads; the SDK has already retried those it could.
+    private static bool IsTornRead(Exception e) =>
+        e is IOException or InvalidDataException or ArgumentException or AmazonUnmarshallingException
+        || (e is AmazonClientException && e is not AmazonServiceException);
+
     private async Task<byte[]?> GetObjectAsync(string key, CancellationToken cancellationToken)
     {
         try
@@ -187,6 +230,11 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
 
             var data = new byte[response.ContentLength];
             await response.ResponseStream.ReadExactlyAsync(data, cancellationToken).ConfigureAwait(false);
+            if (response.Metadata[LengthMetadata] is { } recorded && recorded != data.Length.ToString(CultureInfo.InvariantCulture))
+            {
+                throw new IOException($"Object {key} came back with {data.Length} bytes, but {recorded} were uploaded: it changed while it was read.");
+            }
+
             return data;
         }
         catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode == NoSuchKey)
@@ -195,8 +243,9 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
         }
     }
 
-    private Task<PutObjectResponse> PutObjectAsync(string key, byte[] data, string contentType, CancellationToken cancellationToken) =>
-        _client.PutObjectAsync(new PutObjectRequest
+    private Task<PutObjectResponse> PutObjectAsync(string key, byte[] data, string contentType, CancellationToken cancellationToken)
+    {
+        var request = new PutObjectRequest
         {
             BucketName = _options.Bucket,
             Key = key,
@@ -206,13 +255,15 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
             InputStream = new MemoryStream(data, writable: false),
             UseChunkEncoding = false,
             ContentType = contentType,
-        }, cancellationToken);
+        };
+        request.Metadata.Add(LengthMetadata, data.Length.ToString(CultureInfo.InvariantCulture));
+        return _client.PutObjectAsync(request, cancellationToken);
+    }
 
-    private async Task<Chunk?> FetchChunkAsync(string sessionId, long index, CancellationToken cancellationToken)
+    private Task<Chunk?> FetchChunkAsync(string sessionId, long index, CancellationToken cancellationToken)
     {
         var size = _eventsPerChunk;
         var key = _keys.Chunk(sessionId, (index * size) + 1);
-        var data = await GetObjectAsync(key, cancellationToken).ConfigureAwait(false);
-        return data is null ? null : Chunk.Parse(data, index, size, key);
+        return GetParsedAsync(key, data => Chunk.Parse(data, index, size, key), cancellationToken)!;
     }
 }

@@ -156,6 +156,47 @@ public abstract class ArchiveStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadEventsAsync_RunsWithAGapBetween_StopsAtTheGap()
+    {
+        await Store.WriteAsync([ArchiveData.Write("ses_a", 1, 3)], Ct);
+        await Store.WriteAsync([ArchiveData.Write("ses_a", 6, 8)], Ct); // the archiver never does this; a store must still not return a gap
+
+        ArchiveAssert.SameEvents(ArchiveData.Events("ses_a", 1, 3), await Store.ReadEventsAsync("ses_a", 0, 100, Ct));
+        Assert.Empty(await Store.ReadEventsAsync("ses_a", 3, 100, Ct));
+        ArchiveAssert.SameEvents(ArchiveData.Events("ses_a", 6, 8), await Store.ReadEventsAsync("ses_a", 5, 100, Ct));
+    }
+
+    [Fact]
+    public async Task ReadEventsAsync_WhileWritesContinue_SeesEveryWriteConfirmedBeforeItBegan()
+    {
+        const long last = 150;
+        var confirmed = 0L;
+        var writer = Task.Run(async () =>
+        {
+            for (var from = 1L; from <= last; from += 7)
+            {
+                var to = Math.Min(last, from + 6);
+                await Store.WriteAsync([ArchiveData.Write("ses_a", from, to)], Ct);
+                Volatile.Write(ref confirmed, to);
+            }
+        }, Ct);
+
+        var reader = Reopen();
+        var reads = 0;
+        while (!writer.IsCompleted || reads == 0)
+        {
+            var before = Volatile.Read(ref confirmed);
+            var cursor = reads++ % 3 == 0 ? 0 : before / 2;
+            var events = await reader.ReadEventsAsync("ses_a", cursor, int.MaxValue, Ct);
+            Assert.True(cursor + events.Count >= before, $"read {events.Count} events after {cursor}, but {before} were confirmed before it began");
+            Assert.Equal(Enumerable.Range(0, events.Count).Select(i => cursor + 1 + i), events.Select(e => e.Seq));
+        }
+
+        await writer;
+        ArchiveAssert.SameEvents(ArchiveData.Events("ses_a", 1, last), await reader.ReadEventsAsync("ses_a", 0, int.MaxValue, Ct));
+    }
+
+    [Fact]
     public async Task ReadEventsAsync_UnknownSessionOrCursorAtTheEnd_ReturnsEmpty()
     {
         await Store.WriteAsync([ArchiveData.Write("ses_a", 1, 3)], Ct);

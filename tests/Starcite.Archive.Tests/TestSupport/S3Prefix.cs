@@ -71,13 +71,23 @@ public sealed class S3Prefix : IAsyncDisposable
         return copy.ToArray();
     }
 
-    public Task PutAsync(string relativeKey, byte[] data) => Client.PutObjectAsync(new PutObjectRequest
+    /// <summary>Puts raw bytes, optionally with the length metadata the store records on its uploads.</summary>
+    public Task PutAsync(string relativeKey, byte[] data, int? recordedLength = null)
     {
-        BucketName = Bucket,
-        Key = Name + relativeKey,
-        InputStream = new MemoryStream(data),
-        UseChunkEncoding = false,
-    }, TestContext.Current.CancellationToken);
+        var request = new PutObjectRequest
+        {
+            BucketName = Bucket,
+            Key = Name + relativeKey,
+            InputStream = new MemoryStream(data),
+            UseChunkEncoding = false,
+        };
+        if (recordedLength is { } length)
+        {
+            request.Metadata.Add("starcite-length", length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return Client.PutObjectAsync(request, TestContext.Current.CancellationToken);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -8,6 +8,10 @@ public static class TestEnvironment
 {
     public static string PostgresConnection => Require("TEST_PG_CONNECTION");
 
+    public static string PostgresHost => Require("TEST_PG_HOST");
+
+    public static int PostgresPort => int.Parse(Require("TEST_PG_PORT"), System.Globalization.CultureInfo.InvariantCulture);
+
     public static string S3Endpoint => Require("TEST_S3_ENDPOINT");
 
     public static string S3Bucket => Require("TEST_S3_BUCKET");
