@@ -11,9 +11,6 @@ public sealed class PostgreSqlArchiveOptions
     /// <summary>The default prefix of the archive table names: <c>archive_events</c>, <c>archive_sessions</c>, ...</summary>
     public const string DefaultTablePrefix = "archive_";
 
-    /// <summary>The default largest number of events sent in one INSERT statement.</summary>
-    public const int DefaultMaxEventsPerStatement = 4096;
-
     /// <summary>
     /// An Npgsql connection string, for example <c>Host=db;Username=starcite;Password=...;Database=starcite</c>.
     /// Timeouts come from it too (Npgsql defaults: <c>Timeout=15</c> s to connect, <c>Command Timeout=30</c> s).
@@ -32,10 +29,6 @@ public sealed class PostgreSqlArchiveOptions
         ErrorMessage = "TablePrefix must be empty or 1-40 characters from a-z, 0-9 and _, not starting with a digit.")]
     public string TablePrefix { get; set; } = DefaultTablePrefix;
 
-    /// <summary>The largest number of events in one INSERT statement; a larger write sends several, in one transaction.</summary>
-    [Range(1, 1_000_000)]
-    public int MaxEventsPerStatement { get; set; } = DefaultMaxEventsPerStatement;
-
-    /// <summary>How events are sent; not public, the benchmark compares the two.</summary>
-    internal EventInsertMethod InsertMethod { get; set; } = EventInsertMethod.Unnest;
+    /// <summary>How events are sent; not public: binary COPY measured faster (docs/benchmarks.md), unnest stays for comparison.</summary>
+    internal EventInsertMethod InsertMethod { get; set; } = EventInsertMethod.Copy;
 }

@@ -9,6 +9,7 @@ public sealed partial class PostgreSqlArchiveStore
 {
     // A statement's arrays stay well under PostgreSQL's 1 GB message limit and keep server memory per statement modest.
     private const long MaxBytesPerStatement = 16L << 20;
+    private const int MaxRowsPerStatement = 4096;
 
     private const string EventColumnList =
         "session_id, seq, type, payload, actor, producer_id, producer_seq, source, metadata, refs, idempotency_key, inserted_at, escaped";
@@ -51,15 +52,15 @@ public sealed partial class PostgreSqlArchiveStore
         }
         else
         {
-            foreach (var slice in Slices(batch, _options.MaxEventsPerStatement))
+            foreach (var slice in Slices(batch, MaxRowsPerStatement))
             {
                 await InsertEventsAsync(connection, transaction, slice, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        for (var start = 0; start < batch.Count; start += _options.MaxEventsPerStatement)
+        for (var start = 0; start < batch.Count; start += MaxRowsPerStatement)
         {
-            var rows = new SessionRows(batch, start, Math.Min(_options.MaxEventsPerStatement, batch.Count - start));
+            var rows = new SessionRows(batch, start, Math.Min(MaxRowsPerStatement, batch.Count - start));
             await ExecuteAsync(connection, transaction, UpsertSessionsSql, rows.Columns(), cancellationToken).ConfigureAwait(false);
         }
 
@@ -95,7 +96,11 @@ public sealed partial class PostgreSqlArchiveStore
         return ExecuteAsync(connection, transaction, InsertEventsSql, rows.Columns(), cancellationToken);
     }
 
-    /// <summary>The alternative to unnest: binary COPY into a temporary table, then one INSERT ... SELECT.</summary>
+    /// <summary>
+    /// Binary COPY into a temporary table dropped at commit, then one INSERT ... SELECT ON CONFLICT DO NOTHING: COPY
+    /// cannot skip conflicts itself. (The temporary table costs a few catalog rows per write, which autovacuum reclaims;
+    /// Npgsql resets pooled connections with DISCARD ALL, so a longer-lived one would not survive anyway.)
+    /// </summary>
     private async Task CopyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ArchiveWrite> batch,
         CancellationToken cancellationToken)
     {

@@ -13,8 +13,8 @@ namespace Starcite.Archive.PostgreSql;
 /// <remarks>
 /// <para><b>Schema.</b> <see cref="InitializeAsync"/> creates or migrates the tables; every other call runs it first
 /// when it has not succeeded yet. Concurrent starts are serialised by an advisory lock.</para>
-/// <para><b>Writes.</b> One <see cref="WriteAsync"/> is one transaction: events are inserted with
-/// <c>ON CONFLICT DO NOTHING</c> (a rewrite keeps the first copy), records are upserted. It throws unless it committed.</para>
+/// <para><b>Writes.</b> One <see cref="WriteAsync"/> is one transaction: events are sent with binary COPY and inserted
+/// with <c>ON CONFLICT DO NOTHING</c> (a rewrite keeps the first copy), records are upserted. It throws unless it committed.</para>
 /// <para><b>Concurrency.</b> Every member is thread-safe; connections come from the Npgsql pool of this store.</para>
 /// </remarks>
 public sealed partial class PostgreSqlArchiveStore : IArchiveStore, IAsyncDisposable, IDisposable
@@ -42,8 +42,7 @@ public sealed partial class PostgreSqlArchiveStore : IArchiveStore, IAsyncDispos
         builder.UseLoggerFactory(loggerFactory);
         _dataSource = builder.Build();
         var cs = builder.ConnectionStringBuilder;
-        PostgreSqlArchiveLog.Opened(_logger, cs.Host, cs.Port, cs.Database, cs.Username, options.Schema, options.TablePrefix,
-            options.MaxEventsPerStatement);
+        PostgreSqlArchiveLog.Opened(_logger, cs.Host, cs.Port, cs.Database, cs.Username, options.Schema, options.TablePrefix);
     }
 
     /// <summary>Creates the schema and tables, or migrates them to this version; does nothing once it has succeeded.</summary>

@@ -10,9 +10,8 @@ internal static partial class PostgreSqlArchiveLog
     public const int PoolClearedId = 1352;
 
     [LoggerMessage(EventId = OpenedId, EventName = "PostgreSqlArchiveOpened", Level = LogLevel.Information,
-        Message = "PostgreSQL archive on {Host}:{Port}, database {Database} as {Username}; tables {Schema}.{TablePrefix}*, MaxEventsPerStatement={MaxEventsPerStatement}")]
-    public static partial void Opened(ILogger logger, string? host, int port, string? database, string? username, string schema,
-        string tablePrefix, int maxEventsPerStatement);
+        Message = "PostgreSQL archive on {Host}:{Port}, database {Database} as {Username}; tables {Schema}.{TablePrefix}*")]
+    public static partial void Opened(ILogger logger, string? host, int port, string? database, string? username, string schema, string tablePrefix);
 
     [LoggerMessage(EventId = SchemaMigratedId, EventName = "PostgreSqlArchiveSchemaMigrated", Level = LogLevel.Information,
         Message = "PostgreSQL archive schema {Schema} migrated from version {FromVersion} to {ToVersion}")]

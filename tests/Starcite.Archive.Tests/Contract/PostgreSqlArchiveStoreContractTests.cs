@@ -3,7 +3,7 @@ using Starcite.Archive.Tests.TestSupport;
 
 namespace Starcite.Archive.Tests.Contract;
 
-/// <summary>The archive contract against PostgreSQL, each test in a schema of its own.</summary>
+/// <summary>The archive contract against PostgreSQL (binary COPY, the default), each test in a schema of its own.</summary>
 public sealed class PostgreSqlArchiveStoreContractTests : ArchiveStoreContractTests
 {
     private readonly PostgresSchema _schema = new();
@@ -13,15 +13,15 @@ public sealed class PostgreSqlArchiveStoreContractTests : ArchiveStoreContractTe
     protected override ValueTask DisposeBackendAsync() => _schema.DisposeAsync();
 }
 
-/// <summary>The archive contract against PostgreSQL with the binary COPY insert path.</summary>
-public sealed class PostgreSqlCopyArchiveStoreContractTests : ArchiveStoreContractTests
+/// <summary>The archive contract against PostgreSQL with the unnest insert path.</summary>
+public sealed class PostgreSqlUnnestArchiveStoreContractTests : ArchiveStoreContractTests
 {
     private readonly PostgresSchema _schema = new();
 
     protected override IArchiveStore CreateStore()
     {
         var options = _schema.Options();
-        options.InsertMethod = EventInsertMethod.Copy;
+        options.InsertMethod = EventInsertMethod.Unnest;
         return new PostgreSqlArchiveStore(options);
     }
 

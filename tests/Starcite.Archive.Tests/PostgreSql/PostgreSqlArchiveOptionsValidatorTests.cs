@@ -22,7 +22,6 @@ public sealed class PostgreSqlArchiveOptionsValidatorTests
     [InlineData("Schema", "a\"b", "Schema must be a lower-case PostgreSQL identifier")]
     [InlineData("TablePrefix", "x-", "TablePrefix must be empty or 1-40 characters")]
     [InlineData("ConnectionString", "Hots=db", "ConnectionString is not a valid Npgsql connection string")]
-    [InlineData("MaxEventsPerStatement", 0, "The field MaxEventsPerStatement must be between 1 and 1000000.")]
     public void ThrowIfInvalid_OneBadValue_FailsWithAMessageNamingIt(string property, object value, string message)
     {
         var options = Valid();
