@@ -5,14 +5,16 @@ namespace Starcite.Archive.S3.Internal;
 /// <summary>
 /// Fetches chunk objects for reads: complete chunks (immutable) are cached, and a fetch in flight is shared, so a
 /// read can use the chunks the previous read fetched ahead. A partial chunk, or a miss, that came from a fetch some
-/// other call started is fetched again, so a read never returns less than the archive held when it began.
+/// other call started is fetched again, so a read never returns less than the archive held when it began. At most
+/// <c>maxConcurrency</c> fetches run at once over all readers, which bounds the memory that read-ahead holds.
 /// </summary>
-internal sealed class ChunkFetcher(Func<string, long, CancellationToken, Task<Chunk?>> fetch, long cacheBytes, int maxPrefetches) : IAsyncDisposable
+internal sealed class ChunkFetcher(Func<string, long, CancellationToken, Task<Chunk?>> fetch, long cacheBytes, int maxConcurrency) : IAsyncDisposable
 {
     private readonly LruCache<(string Session, long Index), Chunk> _complete = new(cacheBytes, c => c.Footprint);
     private readonly Dictionary<(string Session, long Index), Task<Fetched>> _inFlight = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly SemaphoreSlim _slots = new(maxConcurrency, maxConcurrency);
 
     /// <summary>A pending chunk of one read: <see cref="GetAsync"/> resolves it.</summary>
     internal readonly record struct Pending(string Session, long Index, Task<Fetched>? Task, Chunk? Cached, bool Joined);
@@ -78,7 +80,7 @@ internal sealed class ChunkFetcher(Func<string, long, CancellationToken, Task<Ch
 
         lock (_gate)
         {
-            if (_inFlight.Count >= maxPrefetches || _inFlight.ContainsKey((session, index)))
+            if (_inFlight.Count >= maxConcurrency || _inFlight.ContainsKey((session, index)))
             {
                 return;
             }
@@ -98,12 +100,16 @@ internal sealed class ChunkFetcher(Func<string, long, CancellationToken, Task<Ch
 
         await Task.WhenAll(running).ConfigureAwait(false); // they never fault
         _lifetime.Dispose();
+        _slots.Dispose();
     }
 
     private async Task<Fetched> RunAsync((string Session, long Index) key)
     {
+        var holding = false;
         try
         {
+            await _slots.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+            holding = true;
             var chunk = await fetch(key.Session, key.Index, _lifetime.Token).ConfigureAwait(false);
             Remember(key.Session, chunk);
             return new Fetched(chunk, null);
@@ -114,6 +120,11 @@ internal sealed class ChunkFetcher(Func<string, long, CancellationToken, Task<Ch
         }
         finally
         {
+            if (holding)
+            {
+                _slots.Release();
+            }
+
             lock (_gate)
             {
                 _inFlight.Remove(key);
