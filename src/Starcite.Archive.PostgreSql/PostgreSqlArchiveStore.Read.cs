@@ -11,8 +11,8 @@ public sealed partial class PostgreSqlArchiveStore
     private const int MaxInitialCapacity = 1024;
 
     /// <inheritdoc />
-    /// <remarks>Reads <c>WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3</c> and stops at the first gap, so
-    /// the result is always consecutive from <c>afterSeq + 1</c>. The events' buffers are owned by the caller.</remarks>
+    /// <remarks>Reads <c>WHERE session_id = $1 AND seq > $2 AND seq &lt;= $2 + limit ORDER BY seq</c> and stops at the
+    /// first gap, so the result is always consecutive from <c>afterSeq + 1</c>. The events' buffers are owned by the caller.</remarks>
     /// <exception cref="ArgumentNullException"><paramref name="sessionId"/> is null.</exception>
     /// <exception cref="ArgumentException"><paramref name="sessionId"/> is not a valid session id.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterSeq"/> is negative or <paramref name="limit"/> is below 1.</exception>
@@ -38,12 +38,16 @@ public sealed partial class PostgreSqlArchiveStore
 
     private async Task<IReadOnlyList<SessionEvent>> ReadEventsCoreAsync(string sessionId, long afterSeq, int limit, CancellationToken cancellationToken)
     {
+        // The upper bound is what a consecutive result can reach anyway; it keeps every plan to `limit` rows. Without
+        // it, a table whose statistics lag a bulk load (estimated rows: a few hundred) is read by a bitmap scan of
+        // every row after the cursor plus a sort, which makes a replay quadratic in the session's length.
         using var command = _dataSource.CreateCommand($"""
             SELECT seq, type, payload, actor, producer_id, producer_seq, source, metadata, refs, idempotency_key, inserted_at, escaped
-            FROM {_tables.Events} WHERE session_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
+            FROM {_tables.Events} WHERE session_id = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = sessionId });
         command.Parameters.Add(new NpgsqlParameter { Value = afterSeq });
+        command.Parameters.Add(new NpgsqlParameter { Value = ArchiveArguments.LastWanted(afterSeq, limit) });
         command.Parameters.Add(new NpgsqlParameter { Value = (long)limit });
         var events = new List<SessionEvent>(Math.Min(limit, MaxInitialCapacity));
         var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken).ConfigureAwait(false);
