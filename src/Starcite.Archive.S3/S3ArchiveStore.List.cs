@@ -59,7 +59,7 @@ public sealed partial class S3ArchiveStore
                 Prefix = prefix,
                 StartAfter = continuation is null ? startAfter : null,
                 ContinuationToken = continuation,
-                MaxKeys = Math.Min(MaxKeysPerListing, limit + 1 - listed.Count),
+                MaxKeys = (int)Math.Min(MaxKeysPerListing, (long)limit + 1 - listed.Count), // long: limit may be int.MaxValue
             }, cancellationToken).ConfigureAwait(false);
 
             // AWSSDK v4 returns null, not an empty list, when nothing matched.

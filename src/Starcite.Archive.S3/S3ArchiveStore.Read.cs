@@ -27,6 +27,11 @@ public sealed partial class S3ArchiveStore
     {
         ArchiveArguments.ValidateRead(sessionId, afterSeq, limit);
         var size = await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        if (afterSeq == long.MaxValue)
+        {
+            return []; // no seq follows, and afterSeq + 1 would overflow
+        }
+
         var next = afterSeq + 1;
         var lastWanted = ArchiveArguments.LastWanted(afterSeq, limit);
         var lastIndex = Chunk.IndexOf(lastWanted, size);

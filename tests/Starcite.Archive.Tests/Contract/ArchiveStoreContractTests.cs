@@ -204,6 +204,7 @@ public abstract class ArchiveStoreContractTests : IAsyncLifetime
         Assert.Empty(await Store.ReadEventsAsync("ses_unknown", 0, 10, Ct));
         Assert.Empty(await Store.ReadEventsAsync("ses_a", 3, 10, Ct));
         Assert.Empty(await Store.ReadEventsAsync("ses_a", long.MaxValue - 1, int.MaxValue, Ct));
+        Assert.Empty(await Store.ReadEventsAsync("ses_a", long.MaxValue, 10, Ct));
         Assert.Empty(await Reopen().ReadEventsAsync("ses_unknown", 0, 10, Ct));
     }
 
@@ -329,7 +330,7 @@ public abstract class ArchiveStoreContractTests : IAsyncLifetime
         await Store.WriteAsync([.. ids.Select(id => new ArchiveWrite(ArchiveData.Session(id, 0), []))], Ct);
         var expected = ids.Order(StringComparer.Ordinal).ToList();
 
-        foreach (var limit in new[] { 1, 2, 3, 5, 13, 25, 26, 27, 1000 })
+        foreach (var limit in new[] { 1, 2, 3, 5, 13, 25, 26, 27, 1000, int.MaxValue })
         {
             var listed = new List<string>();
             string? cursor = null;
