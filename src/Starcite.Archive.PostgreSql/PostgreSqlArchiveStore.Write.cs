@@ -46,11 +46,12 @@ public sealed partial class PostgreSqlArchiveStore
         await using var connectionScope = connection.ConfigureAwait(false);
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
-        if (_options.InsertMethod == EventInsertMethod.Copy)
+        var hasEvents = batch.Any(write => write.Events.Count > 0); // a batch of session records only copies nothing
+        if (hasEvents && _options.InsertMethod == EventInsertMethod.Copy)
         {
             await CopyEventsAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
         }
-        else
+        else if (hasEvents)
         {
             foreach (var slice in Slices(batch, MaxRowsPerStatement))
             {
