@@ -26,7 +26,7 @@ if (args.Length > 0 && args[0] == "load")
             return 0;
         default:
             Console.Error.WriteLine("usage: load append|read|restart [--writers N] [--sessions N] [--payload BYTES] [--seconds N] [--events N] [--rounds N] [--dir PATH]");
-            Console.Error.WriteLine("       load archive-write|archive-read --store postgres|s3 [--events N] [--sessions N] [--payload BYTES] [--per-write N] [--page N] [--rounds N] [--method unnest|copy|both] [--chunk N]");
+            Console.Error.WriteLine("       load archive-write|archive-read --store postgres|s3 [--events N] [--sessions N] [--payload BYTES] [--per-write N] [--page N] [--rounds N] [--method copy|copy-staged|unnest|all] [--chunk N]");
             return 2;
     }
 }

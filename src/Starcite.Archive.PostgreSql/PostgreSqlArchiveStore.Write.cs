@@ -47,7 +47,7 @@ public sealed partial class PostgreSqlArchiveStore
         var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var transactionScope = transaction.ConfigureAwait(false);
         var hasEvents = batch.Any(write => write.Events.Count > 0); // a batch of session records only copies nothing
-        if (hasEvents && _options.InsertMethod == EventInsertMethod.Copy)
+        if (hasEvents && _options.InsertMethod != EventInsertMethod.Unnest)
         {
             await CopyEventsAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false);
         }
@@ -98,17 +98,53 @@ public sealed partial class PostgreSqlArchiveStore
     }
 
     /// <summary>
-    /// Binary COPY into a temporary table dropped at commit, then one INSERT ... SELECT ON CONFLICT DO NOTHING: COPY
-    /// cannot skip conflicts itself. (The temporary table costs a few catalog rows per write, which autovacuum reclaims;
-    /// Npgsql resets pooled connections with DISCARD ALL, so a longer-lived one would not survive anyway.)
+    /// Binary COPY straight into the events table when none of the batch's events is stored yet (the archiver's
+    /// usual write); otherwise into a temporary table dropped at commit, then INSERT ... SELECT ON CONFLICT DO NOTHING,
+    /// because COPY cannot skip conflicts itself. A writer racing this one between the check and the COPY makes it
+    /// fail with a unique violation, and the retry takes the second path.
     /// </summary>
     private async Task CopyEventsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ArchiveWrite> batch,
         CancellationToken cancellationToken)
     {
+        if (_options.InsertMethod == EventInsertMethod.Copy && !await AnyStoredAsync(connection, transaction, batch, cancellationToken).ConfigureAwait(false))
+        {
+            await CopyRowsAsync(connection, $"COPY {_tables.Events} ({EventColumnList}) FROM STDIN (FORMAT BINARY)", batch, cancellationToken)
+                .ConfigureAwait(false);
+            return;
+        }
+
+        // The temporary table costs a few catalog rows per write, which autovacuum reclaims; Npgsql resets pooled
+        // connections with DISCARD ALL, so a longer-lived one would not survive anyway.
         await ExecuteAsync(connection, transaction,
             $"CREATE TEMP TABLE starcite_archive_stage (LIKE {_tables.Events}) ON COMMIT DROP", [], cancellationToken).ConfigureAwait(false);
-        var importer = await connection.BeginBinaryImportAsync(
-            $"COPY starcite_archive_stage ({EventColumnList}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+        await CopyRowsAsync(connection, $"COPY starcite_archive_stage ({EventColumnList}) FROM STDIN (FORMAT BINARY)", batch, cancellationToken)
+            .ConfigureAwait(false);
+        await ExecuteAsync(connection, transaction,
+            $"INSERT INTO {_tables.Events} ({EventColumnList}) SELECT {EventColumnList} FROM starcite_archive_stage ON CONFLICT (session_id, seq) DO NOTHING",
+            [], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the archive holds any (session, seq) of the batch: one primary-key range probe per session run.</summary>
+    private async Task<bool> AnyStoredAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ArchiveWrite> batch,
+        CancellationToken cancellationToken)
+    {
+        var runs = batch.Where(w => w.Events.Count > 0).ToList();
+        using var command = new NpgsqlCommand($"""
+            SELECT EXISTS (
+                SELECT 1 FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS run(session_id, first_seq, last_seq)
+                WHERE EXISTS (SELECT 1 FROM {_tables.Events} e
+                              WHERE e.session_id = run.session_id AND e.seq BETWEEN run.first_seq AND run.last_seq))
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = runs.Select(w => w.Session.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = runs.Select(w => w.Events[0].Seq).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = runs.Select(w => w.Events[^1].Seq).ToArray() });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task CopyRowsAsync(NpgsqlConnection connection, string copyCommand, IReadOnlyList<ArchiveWrite> batch,
+        CancellationToken cancellationToken)
+    {
+        var importer = await connection.BeginBinaryImportAsync(copyCommand, cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
             var row = new EventRows(1);
@@ -143,10 +179,6 @@ public sealed partial class PostgreSqlArchiveStore
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        await ExecuteAsync(connection, transaction,
-            $"INSERT INTO {_tables.Events} ({EventColumnList}) SELECT {EventColumnList} FROM starcite_archive_stage ON CONFLICT (session_id, seq) DO NOTHING",
-            [], cancellationToken).ConfigureAwait(false);
     }
 
     private static Task WriteNullableAsync(NpgsqlBinaryImporter importer, string? value, NpgsqlDbType type, CancellationToken cancellationToken) =>

@@ -13,8 +13,9 @@ namespace Starcite.Archive.PostgreSql;
 /// <remarks>
 /// <para><b>Schema.</b> <see cref="InitializeAsync"/> creates or migrates the tables; every other call runs it first
 /// when it has not succeeded yet. Concurrent starts are serialised by an advisory lock.</para>
-/// <para><b>Writes.</b> One <see cref="WriteAsync"/> is one transaction: events are sent with binary COPY and inserted
-/// with <c>ON CONFLICT DO NOTHING</c> (a rewrite keeps the first copy), records are upserted. It throws unless it committed.</para>
+/// <para><b>Writes.</b> One <see cref="WriteAsync"/> is one transaction: events are sent with binary COPY (through
+/// <c>ON CONFLICT DO NOTHING</c> when some are stored already, so a rewrite keeps the first copy), records are upserted.
+/// It throws unless it committed.</para>
 /// <para><b>Concurrency.</b> Every member is thread-safe; connections come from the Npgsql pool of this store.</para>
 /// </remarks>
 public sealed partial class PostgreSqlArchiveStore : IArchiveStore, IAsyncDisposable, IDisposable

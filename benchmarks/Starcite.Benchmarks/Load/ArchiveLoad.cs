@@ -20,7 +20,7 @@ internal static class ArchiveLoad
 {
     public static async Task WriteAsync(ArchiveLoadOptions options)
     {
-        var methods = options.Store == "postgres" && options.Method == "both" ? new[] { "unnest", "copy" } : [options.Method];
+        var methods = options.Store == "postgres" && options.Method == "all" ? new[] { "unnest", "copy-staged", "copy" } : [options.Method];
         Console.WriteLine($"archive-write: {options.Store}{(options.Store == "s3" ? $" ({options.Chunk} events/chunk)" : "")}, {options.Events:N0} events over " +
                           $"{options.Sessions} sessions, {options.PayloadBytes} B payloads, {options.PerWrite} events per session per write, {options.Rounds} rounds");
         var sessions = Build(options.Sessions, options.Events / options.Sessions, options.PayloadBytes);
@@ -43,14 +43,14 @@ internal static class ArchiveLoad
 
                 var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
                 results[method].Add(written / seconds);
-                Console.WriteLine($"  round {round} {Label(options, method),-16} {written / seconds,10:N0} events/s  {written * options.PayloadBytes / seconds / (1 << 20),6:N1} MiB/s payload  ({seconds:N2} s)");
+                Console.WriteLine($"  round {round} {Label(options, method),-20} {written / seconds,10:N0} events/s  {written * options.PayloadBytes / seconds / (1 << 20),6:N1} MiB/s payload  ({seconds:N2} s)");
                 await DropAsync(options, name);
             }
         }
 
         foreach (var (method, rates) in results)
         {
-            Console.WriteLine($"median {Label(options, method),-16} {Median(rates),10:N0} events/s");
+            Console.WriteLine($"median {Label(options, method),-20} {Median(rates),10:N0} events/s");
         }
     }
 
@@ -153,7 +153,12 @@ internal static class ArchiveLoad
         {
             ConnectionString = ArchiveLoadOptions.Require("TEST_PG_CONNECTION"),
             Schema = name,
-            InsertMethod = method == "copy" ? EventInsertMethod.Copy : EventInsertMethod.Unnest,
+            InsertMethod = method switch
+            {
+                "unnest" => EventInsertMethod.Unnest,
+                "copy-staged" => EventInsertMethod.CopyStaged,
+                _ => EventInsertMethod.Copy,
+            },
         }),
         "s3" => new S3ArchiveStore(new S3ArchiveOptions
         {

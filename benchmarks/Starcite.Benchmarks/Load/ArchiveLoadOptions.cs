@@ -4,7 +4,8 @@ namespace Starcite.Benchmarks.Load;
 
 /// <summary>
 /// Settings of <c>load archive-write|archive-read</c>: <c>--store postgres|s3 --events 100000 --sessions 100 --payload 1024
-/// --per-write 100 --rounds 5</c>, plus <c>--method unnest|copy|both</c> (PostgreSQL) and <c>--chunk N</c> (S3 events per chunk).
+/// --per-write 100 --rounds 5</c>, plus <c>--method copy|copy-staged|unnest|all</c> (PostgreSQL; default copy) and <c>--chunk N</c>
+/// (S3 events per chunk).
 /// The servers come from the TEST_PG_CONNECTION / TEST_S3_* variables that scripts/test-infra.sh exports.
 /// </summary>
 internal sealed record ArchiveLoadOptions(string Store, int Events, int Sessions, int PayloadBytes, int PerWrite, int Page, int Rounds, string Method, int Chunk)
@@ -20,7 +21,7 @@ internal sealed record ArchiveLoadOptions(string Store, int Events, int Sessions
         int Int(string name, int fallback) => int.Parse(Text(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
         return new ArchiveLoadOptions(Text("store", "postgres"), Int("events", 100_000), Int("sessions", 100), Int("payload", 1024),
-            Int("per-write", 100), Int("page", 1000), Int("rounds", 5), Text("method", "unnest"), Int("chunk", Starcite.Archive.S3.S3ArchiveOptions.DefaultEventsPerChunk));
+            Int("per-write", 100), Int("page", 1000), Int("rounds", 5), Text("method", "copy"), Int("chunk", Starcite.Archive.S3.S3ArchiveOptions.DefaultEventsPerChunk));
     }
 
     public static string Require(string name) =>

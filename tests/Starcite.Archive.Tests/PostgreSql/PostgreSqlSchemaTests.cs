@@ -99,5 +99,22 @@ public sealed class PostgreSqlSchemaTests : IAsyncDisposable
         Assert.Equal(2L, await _schema.ScalarAsync<long>($"SELECT last_seq FROM {sessions} WHERE session_id = 'ses_a'"));
     }
 
+    [Fact]
+    public async Task WriteAsync_TwoStoresRacingWithTheSameEvents_ARetryLeavesEachEventStoredOnce()
+    {
+        await using var first = new PostgreSqlArchiveStore(_schema.Options());
+        await using var second = new PostgreSqlArchiveStore(_schema.Options());
+        await first.InitializeAsync(Ct);
+        var batch = new[] { ArchiveData.Write("ses_a", 1, 400, payloadBytes: 256), ArchiveData.Write("ses_b", 1, 400, payloadBytes: 256) };
+
+        // Both may see nothing stored and COPY straight into the table; the loser fails with a unique violation.
+        var outcomes = await Task.WhenAll(new[] { first, second }.Select(s => Record.ExceptionAsync(async () => await s.WriteAsync(batch, Ct)).AsTask()));
+        Assert.All(outcomes, e => Assert.True(e is null or Npgsql.PostgresException { SqlState: "23505" }, $"unexpected {e}"));
+        await second.WriteAsync(batch, Ct); // the archiver's retry
+
+        ArchiveAssert.SameEvents(batch[0].Events, await first.ReadEventsAsync("ses_a", 0, 1000, Ct));
+        ArchiveAssert.SameEvents(batch[1].Events, await first.ReadEventsAsync("ses_b", 0, 1000, Ct));
+    }
+
     public ValueTask DisposeAsync() => _schema.DisposeAsync();
 }
