@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: builds the solution and runs every test project, then prints "N passed, N failed".
-# It needs only the .NET SDK pinned in global.json; later suites that need PostgreSQL or an S3 server will install
-# and start them from here (see ../shared/docs/test-infra.md), never by hand.
+# It needs the .NET SDK pinned in global.json; the archive tests' PostgreSQL 15 and S3 server (s3rver) are installed
+# when missing and started here on loopback, then stopped on exit (scripts/test-infra.sh), never by hand.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -9,10 +9,14 @@ results="$PWD/TestResults"
 rm -rf "$results"
 dotnet build Starcite.sln -c Release
 
-# The peer adapters' smoke tests (tests/Starcite.Benchmarks.Peers.Tests) run against real servers on loopback.
+# Real servers on loopback for the tests: PostgreSQL and s3rver for the archive tests (scripts/test-infra.sh), and
+# Redis, NATS and PostgreSQL for the peer adapters' smoke tests (scripts/peer-infra.sh).
+source scripts/test-infra.sh
 source scripts/peer-infra.sh
+infra_install
 peer_install
-trap peer_down EXIT
+trap 'peer_down; infra_down' EXIT # set before anything starts, so a half-started set is stopped too
+infra_up                          # exports TEST_PG_CONNECTION and TEST_S3_* for the archive tests
 peer_redis_up test always
 peer_nats_up
 peer_pg_up

@@ -4,6 +4,7 @@ using Starcite.Benchmarks.Load.Http;
 using Starcite.Benchmarks.Peers;
 
 // `load append|read|restart|http-append|http-tail [options]` runs the load mode (see the usage line below);
+// `load archive-write|archive-read --store postgres|s3 [...]` the archive adapters (see ArchiveLoadOptions);
 // anything else goes to BenchmarkDotNet (for example `--filter '*Append*'`).
 if (args.Length > 0 && args[0] == "load")
 {
@@ -31,9 +32,16 @@ if (args.Length > 0 && args[0] == "load")
         case "failover":
             await HttpFailoverLoad.RunAsync(options);
             return 0;
+        case "archive-write":
+            await ArchiveLoad.WriteAsync(ArchiveLoadOptions.Parse(args));
+            return 0;
+        case "archive-read":
+            await ArchiveLoad.ReadAsync(ArchiveLoadOptions.Parse(args));
+            return 0;
         default:
             Console.Error.WriteLine("usage: load append|read|restart|http-append|http-tail|failover|peers [--writers N | --connections N] [--sessions N] [--payload BYTES] " +
                 "[--seconds N] [--events N] [--rounds N] [--rate N] [--subscribers N] [--url http://host:port] [--cluster N] [--spread] [--kills N] [--dir PATH] [--auth]");
+            Console.Error.WriteLine("       load archive-write|archive-read --store postgres|s3 [--events N] [--sessions N] [--payload BYTES] [--per-write N] [--page N] [--rounds N] [--method copy|copy-staged|unnest|all] [--chunk N]");
             return 2;
     }
 }
