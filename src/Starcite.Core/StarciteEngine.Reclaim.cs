@@ -32,7 +32,8 @@ public sealed partial class StarciteEngine
             _agedAddress = _retentionMarks.Dequeue().Address;
         }
 
-        var limit = Math.Min(_agedAddress, checkpoint.CoveredAddress);
+        // Recovery replays from the older of the two checkpoints: nothing after it may go.
+        var limit = Math.Min(_agedAddress, Math.Min(checkpoint.CoveredAddress, Volatile.Read(ref _indexCoveredAddress)));
         foreach (var session in _sessions.All())
         {
             // Every event after archived_seq stays local; the first of them bounds what may go.

@@ -81,6 +81,7 @@ public sealed partial class StarciteEngine
         }
 
         _checkpointedAddress = stateFrom;
+        _indexCoveredAddress = _index.CoveredAddress;
         Volatile.Write(ref _unarchivedBytes, _sessions.All().Sum(session => session.State.Archive.UnarchivedBytes));
         if (replayed > 0)
         {

@@ -148,7 +148,8 @@ public sealed partial class StarciteEngine
         // Make the install durable at once, and let the WAL see the snapshot's index as this member's snapshot: the WAL
         // holds no entries before it, so it must never look for them. Not cancellable: the Raft request that delivered
         // the snapshot may time out meanwhile, and a half-recorded install would leave the WAL looking for those entries.
-        await CheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+        // Without the index checkpoint, which is slow: the install must answer within the Raft request timeout.
+        await CheckpointAsync(CancellationToken.None, includeIndex: false).ConfigureAwait(false);
     }
 
     /// <summary>Logs one snapshot record unless the store already has it; returns its new address, or -1 when skipped.</summary>

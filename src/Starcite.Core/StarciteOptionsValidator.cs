@@ -99,6 +99,11 @@ public sealed partial class StarciteOptionsValidator : IValidateOptions<Starcite
             yield return $"Cluster.ClientUrl ('{url}') must be an absolute URL.";
         }
 
+        if (cluster.RequestTimeout.TotalMilliseconds >= cluster.LowerElectionTimeoutMilliseconds)
+        {
+            yield return $"Cluster.RequestTimeout ({cluster.RequestTimeout.TotalMilliseconds} ms) must be below Cluster.LowerElectionTimeoutMilliseconds ({cluster.LowerElectionTimeoutMilliseconds}).";
+        }
+
         if (cluster.LowerElectionTimeoutMilliseconds >= cluster.UpperElectionTimeoutMilliseconds)
         {
             yield return $"Cluster.LowerElectionTimeoutMilliseconds ({cluster.LowerElectionTimeoutMilliseconds}) must be below Cluster.UpperElectionTimeoutMilliseconds ({cluster.UpperElectionTimeoutMilliseconds}).";

@@ -1,4 +1,5 @@
 using OpenTelemetry.Metrics;
+using Starcite.Server.Archive;
 using Starcite.Server.Auth;
 using Starcite.Server.Cluster;
 using Starcite.Server.Endpoints;
@@ -29,7 +30,8 @@ public static class StarciteServer
         builder.Services.AddSingleton<TailSettings>();
         builder.Services.AddSingleton<LeaderForwarder>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddMeter(StarciteEngine.MeterName).AddPrometheusExporter());
-        builder.AddStarcite(); // binds and validates the Starcite section; recovers before Kestrel takes traffic
+        var starcite = builder.AddStarcite(); // binds and validates the Starcite section; recovers before Kestrel takes traffic
+        builder.AddStarciteArchive(starcite);
         builder.AddStarciteAuth();
         builder.AddStarciteHardening();
         // The contract's limit is enforced while reading (413 payload_too_large). Kestrel's own limit sits 1 MiB higher
@@ -58,6 +60,7 @@ public static class StarciteServer
         }
 
         AuthVariables.AddTo(overrides, Environment.GetEnvironmentVariable);
+        ArchiveVariables.AddTo(overrides, Environment.GetEnvironmentVariable);
 
         if (string.IsNullOrEmpty(builder.Configuration["urls"]))
         {

@@ -13,7 +13,15 @@ public sealed class SnapshotTests
     [Fact]
     public async Task WipedMember_IsCaughtUpBySnapshotInstall_WithEveryEvent()
     {
-        await using var cluster = await InProcessCluster.StartAsync();
+        // The snapshot travels and is installed within one Raft request. A cold member on a loaded 2-core machine can take
+        // longer than the default 140 ms for its first install, and DotNext then resends a snapshot the member already
+        // holds and refuses (README, Cluster: RequestTimeout), so this test gives requests ample time.
+        await using var cluster = await InProcessCluster.StartAsync(configure: options =>
+        {
+            options.Cluster.LowerElectionTimeoutMilliseconds = 1000;
+            options.Cluster.UpperElectionTimeoutMilliseconds = 2000;
+            options.Cluster.RequestTimeout = TimeSpan.FromMilliseconds(900);
+        });
         var leader = await cluster.WaitForLeaderAsync();
         var wiped = cluster.AnyFollower(leader);
         await cluster[leader].CreateSessionAsync(new CreateSessionRequest { Id = "ses_a" }, Ct);

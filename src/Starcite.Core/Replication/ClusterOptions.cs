@@ -17,6 +17,9 @@ public sealed class ClusterOptions
     /// <summary>Default time an append waits for the cluster before it fails with <c>unavailable</c>: 2 s.</summary>
     public static readonly TimeSpan DefaultCommitTimeout = TimeSpan.FromSeconds(2);
 
+    /// <summary>Default time one Raft request (a heartbeat, a batch of entries, a snapshot) may take: 140 ms.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromMilliseconds(140);
+
     /// <summary>Default largest number of appends the leader packs into one Raft entry.</summary>
     public const int DefaultMaxBatchCommands = 256;
 
@@ -45,6 +48,12 @@ public sealed class ClusterOptions
     /// may still commit later; a retry with the same producer ids is deduplicated).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00")]
     public TimeSpan CommitTimeout { get; set; } = DefaultCommitTimeout;
+
+    /// <summary>How long one Raft request between members may take, a snapshot for a member far behind included (DotNext
+    /// bounds each request, sending and applying it, by this). Below the lower election timeout; raise both for stores
+    /// whose snapshot takes longer to send and install.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan RequestTimeout { get; set; } = DefaultRequestTimeout;
 
     /// <summary>The largest number of appends the leader packs into one Raft entry.</summary>
     [Range(1, 10_000)]

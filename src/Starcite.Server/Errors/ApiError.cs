@@ -4,11 +4,15 @@ using Starcite.Sessions;
 namespace Starcite.Server.Errors;
 
 /// <summary>An error response of contract §6: a status and <c>{"error": code, "message": text}</c>, with a
-/// <c>Retry-After</c> header when retrying later is the remedy (503 <c>unavailable</c>).</summary>
+/// <c>Retry-After</c> header when retrying later is the remedy (503 <c>unavailable</c>, 429 <c>event_store_backpressure</c>).</summary>
 internal sealed record ApiError(int Status, string Code, string Message, int? RetryAfterSeconds = null)
 {
     /// <summary>How long a client should wait before retrying an unavailable cluster: about one election.</summary>
     public const int UnavailableRetryAfterSeconds = 1;
+
+    /// <summary>How long a client should wait before retrying an append refused for capacity: about one archive flush
+    /// (1 s by default), after which the archiver has usually made room.</summary>
+    public const int BackpressureRetryAfterSeconds = 1;
 
     public static ApiError Unavailable(string message) =>
         new(StatusCodes.Status503ServiceUnavailable, "unavailable", message, UnavailableRetryAfterSeconds);
@@ -39,6 +43,8 @@ internal sealed record ApiError(int Status, string Code, string Message, int? Re
             $"Producer {producerId} expected seq {result.ExpectedProducerSeq}, got {producerSeq}"),
         AppendStatus.ExpectedSeqConflict => new(StatusCodes.Status409Conflict, "expected_seq_conflict",
             $"Expected seq {expectedSeq}, current seq is {result.LastSeq}"),
+        AppendStatus.EventStoreBackpressure => new(StatusCodes.Status429TooManyRequests, "event_store_backpressure",
+            "Un-archived data is over the event store's limit; retry once the archive has caught up", BackpressureRetryAfterSeconds),
         _ => throw new ArgumentOutOfRangeException(nameof(result), result.Status, "Not an error outcome."),
     };
 

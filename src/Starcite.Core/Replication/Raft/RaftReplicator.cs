@@ -177,7 +177,7 @@ internal sealed partial class RaftReplicator : IAsyncDisposable
             ColdStart = false,            // every member of a static cluster starts equal (engine-notes §3.2)
             LowerElectionTimeout = options.LowerElectionTimeoutMilliseconds,
             UpperElectionTimeout = options.UpperElectionTimeoutMilliseconds,
-            RequestTimeout = TimeSpan.FromMilliseconds(Math.Max(10, options.LowerElectionTimeoutMilliseconds - 10)),
+            RequestTimeout = options.RequestTimeout,
             IsLeaderLeaseEnabled = true,
             LoggerFactory = loggerFactory,
         };
