@@ -30,19 +30,34 @@ internal static class HttpAppendLoad
 
         using var client = LoadServer.CreateClient(server.BaseAddress, connections);
         // --spread: connections round-robin over every member, so followers forward to the leader; else all go to the leader.
-        var targets = options.Spread ? server.Nodes.Select(node => LoadServer.CreateClient(node, connections)).ToArray() : [client];
-        var writers = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, Payloads.OfSize(options.PayloadBytes), targets[w % targets.Length])).ToArray();
-        await DriveAsync(connections, 1, (_, _) => LiveAsync(client)); // warm-up: JIT and connections
+        Uri[] targets = options.Spread ? [.. server.Nodes] : [server.BaseAddress];
+        var payload = Payloads.OfSize(options.PayloadBytes);
+        var writers = new Writer[connections];
+        for (var w = 0; w < connections; w++)
+        {
+            var target = targets[w % targets.Length];
+            writers[w] = options.HttpClient
+                ? new Writer(w, connections, sessions, payload, target == server.BaseAddress ? client : LoadServer.CreateClient(target, connections))
+                : new Writer(w, connections, sessions, payload, await RawHttpConnection.ConnectAsync(target));
+        }
+
+        Console.WriteLine($"  client: {(options.HttpClient ? "HttpClient (SocketsHttpHandler)" : "raw HTTP/1.1 sockets, one per connection (--httpclient for HttpClient)")}");
+        await DriveAsync(connections, 1, (w, _) => writers[w].LiveAsync()); // warm-up: JIT and connections
         var baseline = new List<LatencySummary>();
         var appends = new List<LatencySummary>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var live = await DriveAsync(connections, options.Seconds, (_, _) => LiveAsync(client));
+            var live = await DriveAsync(connections, options.Seconds, (w, _) => writers[w].LiveAsync());
             Console.WriteLine($"  round {round} baseline GET /health/live {live}");
             var append = await DriveAsync(connections, options.Seconds, (w, _) => writers[w].AppendAsync());
             Console.WriteLine($"  round {round} POST append            {append}");
             baseline.Add(live);
             appends.Add(append);
+        }
+
+        foreach (var writer in writers)
+        {
+            writer.Dispose();
         }
 
         var b = Median(baseline);
@@ -101,15 +116,6 @@ internal static class HttpAppendLoad
         Console.WriteLine($"jwt/off throughput {onMedian.PerSecond / offMedian.PerSecond:P1}, p99 {onMedian.P99 / offMedian.P99:F2}x");
     }
 
-    private static async ValueTask LiveAsync(HttpClient client)
-    {
-        using var response = await client.GetAsync("/health/live");
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            throw new InvalidOperationException($"/health/live: {(int)response.StatusCode}");
-        }
-    }
-
     /// <summary>Runs <paramref name="operation"/> on every connection in a loop for <paramref name="seconds"/>.</summary>
     internal static async Task<LatencySummary> DriveAsync(int workers, int seconds, Func<int, long, ValueTask> operation)
     {
@@ -130,18 +136,32 @@ internal static class HttpAppendLoad
 
     internal static LatencySummary Median(List<LatencySummary> runs) => runs.OrderBy(run => run.PerSecond).ElementAt(runs.Count / 2);
 
-    /// <summary>One connection's producer: it cycles through its share of the sessions, counting producer_seq per session.</summary>
-    private sealed class Writer
+    /// <summary>One connection's producer: it cycles through its share of the sessions, counting producer_seq per session.
+    /// It sends through a raw connection of its own, or through a shared HttpClient.</summary>
+    private sealed class Writer : IDisposable
     {
         private readonly string[] _paths;
         private readonly long[] _producerSeqs;
         private readonly AppendBodies _bodies;
-        private readonly HttpClient _client;
+        private readonly HttpClient? _client;
+        private readonly RawHttpConnection? _raw;
+        private readonly byte[][] _rawHeads = [];
+        private readonly byte[] _rawLive = [];
         private long _next;
 
         public Writer(int index, int writers, string[] sessions, byte[] payload, HttpClient client)
+            : this(index, writers, sessions, payload) => _client = client;
+
+        public Writer(int index, int writers, string[] sessions, byte[] payload, RawHttpConnection raw)
+            : this(index, writers, sessions, payload)
         {
-            _client = client;
+            _raw = raw;
+            _rawHeads = [.. _paths.Select(raw.PostHead)];
+            _rawLive = raw.GetRequest("/health/live");
+        }
+
+        private Writer(int index, int writers, string[] sessions, byte[] payload)
+        {
             var mine = sessions.Where((_, i) => i % writers == index).DefaultIfEmpty(sessions[index % sessions.Length]).ToArray();
             _paths = mine.Select(id => $"/v1/sessions/{id}/append").ToArray();
             _producerSeqs = new long[mine.Length];
@@ -151,10 +171,39 @@ internal static class HttpAppendLoad
         public async ValueTask AppendAsync()
         {
             var slot = (int)(_next++ % _paths.Length);
-            using var response = await _client.PostAsync(_paths[slot], LoadServer.Json(_bodies.For(++_producerSeqs[slot])));
+            var body = _bodies.For(++_producerSeqs[slot]);
+            if (_raw is not null)
+            {
+                Expect(await _raw.PostAsync(_rawHeads[slot], body), 201, "append");
+                return;
+            }
+
+            using var response = await _client!.PostAsync(_paths[slot], LoadServer.Json(body));
             if (response.StatusCode != HttpStatusCode.Created)
             {
                 throw new InvalidOperationException($"append: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        public async ValueTask LiveAsync()
+        {
+            if (_raw is not null)
+            {
+                Expect(await _raw.SendAsync(_rawLive), 200, "/health/live");
+                return;
+            }
+
+            using var response = await _client!.GetAsync("/health/live");
+            Expect((int)response.StatusCode, 200, "/health/live");
+        }
+
+        public void Dispose() => _raw?.Dispose();
+
+        private static void Expect(int status, int expected, string what)
+        {
+            if (status != expected)
+            {
+                throw new InvalidOperationException($"{what}: {status}");
             }
         }
     }
