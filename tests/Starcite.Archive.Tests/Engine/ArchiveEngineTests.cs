@@ -58,9 +58,6 @@ public abstract partial class ArchiveEngineTests : IAsyncLifetime
 
     protected abstract ValueTask DisposeBackendAsync();
 
-    /// <summary>What the backend holds, for failure messages.</summary>
-    protected virtual Task<string> DescribeBackendAsync() => Task.FromResult("");
-
     /// <summary>A new store instance (no cache shared with earlier ones) wrapped in a recorder; disposed after the test.</summary>
     protected RecordingArchiveStore Open(bool viaProxy = false)
     {

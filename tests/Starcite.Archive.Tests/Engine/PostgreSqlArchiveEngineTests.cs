@@ -10,7 +10,7 @@ public sealed class PostgreSqlArchiveEngineTests : ArchiveEngineTests
 
     // Short Npgsql timeouts (seconds; the cancellation wait in ms) so an outage fails a write quickly.
     protected override IArchiveStore CreateStore(bool viaProxy) => new PostgreSqlArchiveStore(viaProxy
-        ? _schema.Options(_schema.Via(Proxy.Port, ";Timeout=2;Command Timeout=3;Cancellation Timeout=200"))
+        ? _schema.Options(_schema.Via(Proxy.Port, ";Timeout=1;Command Timeout=1;Cancellation Timeout=200"))
         : _schema.Options());
 
     protected override TcpFaultProxy StartProxy() => TcpFaultProxy.Start(TestEnvironment.PostgresHost, TestEnvironment.PostgresPort);

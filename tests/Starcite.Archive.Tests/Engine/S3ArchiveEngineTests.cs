@@ -28,6 +28,4 @@ public sealed class S3ArchiveEngineTests : ArchiveEngineTests
     }
 
     protected override ValueTask DisposeBackendAsync() => _prefix.DisposeAsync();
-
-    protected override async Task<string> DescribeBackendAsync() => "keys: " + string.Join(" ", await _prefix.KeysAsync());
 }
