@@ -16,8 +16,8 @@ public sealed partial class StarciteEngine
     /// recovery never needs it). Reads of what was dropped go through the archive. Runs after each checkpoint.
     /// </summary>
     /// <remarks>In a cluster, every member reclaims its own log; a snapshot for a member far behind reads reclaimed
-    /// events through the archive.</remarks>
-    private async Task ReclaimAsync(StoreCheckpoint checkpoint, CancellationToken cancellationToken)
+    /// events through the archive. Not thread-safe: only the checkpoint loop calls it (and tests, with that loop idle).</remarks>
+    internal async Task ReclaimAsync(StoreCheckpoint checkpoint, CancellationToken cancellationToken)
     {
         if (!HasArchive || _options.Archive.LocalRetention == TimeSpan.MaxValue)
         {

@@ -1,3 +1,4 @@
+using Starcite.Archive;
 using Starcite.Replication;
 using Starcite.Sessions;
 
@@ -15,10 +16,12 @@ public sealed class InProcessCluster : IAsyncDisposable
     private readonly string[] _members;
     private readonly StarciteEngine?[] _engines;
     private readonly Action<StarciteOptions>? _configure;
+    private readonly Func<int, IArchiveStore>? _archiveStore;
     private readonly Starcite.Tests.TestSupport.CapturingLoggerFactory?[] _logs;
 
-    private InProcessCluster(int size, Action<StarciteOptions>? configure)
+    private InProcessCluster(int size, Action<StarciteOptions>? configure, Func<int, IArchiveStore>? archiveStore)
     {
+        _archiveStore = archiveStore;
         _members = [.. FreePorts.Take(size).Select(port => $"127.0.0.1:{port}")];
         _engines = new StarciteEngine?[size];
         _logs = new Starcite.Tests.TestSupport.CapturingLoggerFactory?[size];
@@ -32,9 +35,11 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     public IEnumerable<int> Running => Enumerable.Range(0, Size).Where(i => _engines[i] is not null);
 
-    public static async Task<InProcessCluster> StartAsync(int size = 3, Action<StarciteOptions>? configure = null)
+    /// <summary>Starts <paramref name="size"/> members; <paramref name="archiveStore"/> gives member i its archive store
+    /// at each start (none when null). The stores are the caller's to dispose, after the cluster.</summary>
+    public static async Task<InProcessCluster> StartAsync(int size = 3, Action<StarciteOptions>? configure = null, Func<int, IArchiveStore>? archiveStore = null)
     {
-        var cluster = new InProcessCluster(size, configure);
+        var cluster = new InProcessCluster(size, configure, archiveStore);
         try
         {
             await Task.WhenAll(Enumerable.Range(0, size).Select(cluster.StartMemberAsync));
@@ -60,7 +65,7 @@ public sealed class InProcessCluster : IAsyncDisposable
         options.Cluster.ClientUrl = $"http://member{i}.test";
         _configure?.Invoke(options);
         var logs = _logs[i] = new Starcite.Tests.TestSupport.CapturingLoggerFactory();
-        _engines[i] = await StarciteEngine.StartAsync(options, logs, cancellationToken: TestContext.Current.CancellationToken);
+        _engines[i] = await StarciteEngine.StartAsync(options, logs, archiveStore: _archiveStore?.Invoke(i), cancellationToken: TestContext.Current.CancellationToken);
     }
 
     /// <summary>Everything member <paramref name="i"/> logged since it last started.</summary>
