@@ -153,15 +153,20 @@ internal sealed class SessionRuntime : IDisposable
     }
 
     /// <summary>The session as readers see it: durable state only.</summary>
-    public SessionInfo ToInfo() => new(
-        Header.Id,
-        Header.Title,
-        Header.Metadata,
-        Header.CreatorPrincipal,
-        CommittedSeq,
-        ArchivedSeq,
-        UnixMicros.ToDateTimeOffset(Header.CreatedAtMicros),
-        UnixMicros.ToDateTimeOffset(Volatile.Read(ref _committedUpdatedAtMicros)));
+    public SessionInfo ToInfo()
+    {
+        // archived_seq first: it only follows last_seq, so read in this order the pair never shows archived > last.
+        var archivedSeq = ArchivedSeq;
+        return new(
+            Header.Id,
+            Header.Title,
+            Header.Metadata,
+            Header.CreatorPrincipal,
+            CommittedSeq,
+            archivedSeq,
+            UnixMicros.ToDateTimeOffset(Header.CreatedAtMicros),
+            UnixMicros.ToDateTimeOffset(Volatile.Read(ref _committedUpdatedAtMicros)));
+    }
 
     /// <summary>Registers a live reader; the first one turns on the recent-events ring.</summary>
     public void AddLiveReader(int recentCapacity)
