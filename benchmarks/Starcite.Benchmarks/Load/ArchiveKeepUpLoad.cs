@@ -8,7 +8,8 @@ namespace Starcite.Benchmarks.Load;
 /// Can the archiver keep up? A fresh engine with a real archive store takes appends at a fixed target rate from W
 /// paced writers over S sessions for a fixed time, while the engine's own lag gauge is sampled every 100 ms. It keeps
 /// up when the lag stays bounded (no growth over the run) and drains to zero within a few flush intervals once the
-/// writers stop. Each round uses a fresh data directory and a fresh schema or prefix.
+/// writers stop. Each round first runs the same paced load on an engine without an archive (the baseline: what the
+/// machine can append at that moment), then with one; each uses a fresh data directory, and a fresh schema or prefix.
 /// </summary>
 internal static class ArchiveKeepUpLoad
 {
@@ -19,20 +20,53 @@ internal static class ArchiveKeepUpLoad
         Console.WriteLine($"archive-keepup: {options.Store}, target {options.Rate:N0} appends/s for {options.Seconds} s, {options.Writers} writers over " +
                           $"{options.Sessions} sessions, {options.PayloadBytes} B payloads, flush every {options.FlushMilliseconds} ms, {options.Rounds} rounds");
         var runs = new List<KeepUpResult>();
+        var baseline = new List<double>();
         for (var round = 1; round <= options.Rounds; round++)
         {
+            baseline.Add(await BaselineAsync(options));
+            Console.WriteLine($"  round {round} baseline (no archive): {baseline[^1],8:N0} appends/s");
             runs.Add(await RoundAsync(options));
-            Console.WriteLine($"  round {round}: {runs[^1]}");
+            Console.WriteLine($"  round {round} archive: {runs[^1]}");
         }
 
         var median = KeepUpResult.Median(runs);
-        Console.WriteLine($"median:   {median}");
+        Console.WriteLine($"median baseline (no archive): {baseline.Order().ElementAt(baseline.Count / 2),8:N0} appends/s");
+        Console.WriteLine($"median archive: {median}");
         // Bounded: over the whole run the lag grew by less than one flush interval's worth of appends.
         var bounded = median.LagGrowth * options.Seconds < options.Rate * options.FlushInterval.TotalSeconds;
         var drained = median.DrainSeconds <= 3 * options.FlushInterval.TotalSeconds + 1;
         var reached = median.AppendsPerSecond >= 0.95 * options.Rate;
         Console.WriteLine($"keeps up: {(bounded && drained ? "yes" : "no")} (lag {(bounded ? "bounded" : "grows")}, " +
                           $"{(drained ? "drains within 3 flush intervals + 1 s" : "drains too slowly")}; writers {(reached ? "reached" : "did not reach")} the target rate)");
+    }
+
+    private static async Task<double> BaselineAsync(EngineArchiveLoadOptions options)
+    {
+        var directory = options.DataDirectory("archive-keepup-baseline");
+        try
+        {
+            await using var engine = await StarciteEngine.StartAsync(new StarciteOptions { DataDirectory = directory });
+            var sessions = await CreateSessionsAsync(engine, options.Sessions);
+            var appended = new long[1];
+            var started = Stopwatch.GetTimestamp();
+            await PacedWriters.RunAsync(engine, sessions, options, started, appended);
+            return appended[0] / Stopwatch.GetElapsedTime(started).TotalSeconds;
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static async Task<string[]> CreateSessionsAsync(StarciteEngine engine, int count)
+    {
+        var sessions = new string[count];
+        for (var i = 0; i < sessions.Length; i++)
+        {
+            sessions[i] = (await engine.CreateSessionAsync(new CreateSessionRequest { Id = $"load-{i:D4}" })).Session.Id;
+        }
+
+        return sessions;
     }
 
     private static async Task<KeepUpResult> RoundAsync(EngineArchiveLoadOptions options)
@@ -46,11 +80,7 @@ internal static class ArchiveKeepUpLoad
             var engineOptions = new StarciteOptions { DataDirectory = directory };
             engineOptions.Archive.FlushInterval = options.FlushInterval;
             await using var engine = await StarciteEngine.StartAsync(engineOptions, archiveStore: store);
-            var sessions = new string[options.Sessions];
-            for (var i = 0; i < sessions.Length; i++)
-            {
-                sessions[i] = (await engine.CreateSessionAsync(new CreateSessionRequest { Id = $"load-{i:D4}" })).Session.Id;
-            }
+            var sessions = await CreateSessionsAsync(engine, options.Sessions);
 
             using var probe = new ArchiveMeterProbe();
             var samples = new List<(double Seconds, long Lag, long Appended, long Archived)>();
@@ -62,6 +92,7 @@ internal static class ArchiveKeepUpLoad
             await PacedWriters.RunAsync(engine, sessions, options, started, appended);
             var writing = Stopwatch.GetElapsedTime(started);
             var archivedWhileWriting = probe.ArchivedEvents;
+            var (writes, writeSeconds) = probe.StoreWrites;
             var lagAtEnd = probe.SampleLag();
             await stopSampling.CancelAsync();
             await sampler;
@@ -75,6 +106,7 @@ internal static class ArchiveKeepUpLoad
 
             var drain = probe.SampleLag() == 0 ? Stopwatch.GetElapsedTime(drainStarted).TotalSeconds : double.NaN;
             PrintSeconds(samples);
+            Console.WriteLine($"    store writes while appending: {writes:N0}, {writeSeconds / Math.Max(writes, 1) * 1000:N0} ms each, the store busy {writeSeconds / writing.TotalSeconds:P0} of the time");
             await VerifyArchivedAsync(engine, store, appended[0]);
 
             var lags = samples.Select(s => s.Lag).Order().ToArray();

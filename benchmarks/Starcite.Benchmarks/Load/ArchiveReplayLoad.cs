@@ -5,9 +5,10 @@ using Starcite.Sessions;
 namespace Starcite.Benchmarks.Load;
 
 /// <summary>
-/// Replay through the archive: one session of N events is appended and archived, replayed from local storage (the
-/// baseline), then reclaimed from local storage (retention zero, a checkpoint) and replayed again through the
-/// engine's read-through path, as history pages from cursor 0 and as a tail from 0. Every round opens a fresh engine,
+/// Replay through the archive: one session of N events is appended and archived; the data directory is copied, and
+/// the copy's local events are reclaimed (retention zero, a checkpoint). Rounds then alternate between replaying the
+/// original from local storage (the baseline) and the copy through the engine's read-through path, as history pages
+/// from cursor 0 and as a tail from 0, so machine noise hits both alike. Every round opens a fresh engine,
 /// so nothing comes from the in-memory window or the archive read cache of an earlier round; every replay checks that
 /// it got seqs 1..N in order, and how many events the store returned (none locally, all of them after the reclaim).
 /// </summary>
@@ -25,21 +26,19 @@ internal static class ArchiveReplayLoad
         var inner = ArchiveLoad.Open(options.StoreOptions, name, options.Method);
         var store = new CountingArchiveStore(inner);
         var directory = options.DataDirectory("archive-replay");
+        var reclaimed = directory + "-reclaimed";
         try
         {
             await FillAsync(options, directory, store);
+            CopyDirectory(directory, reclaimed);
+            await ReclaimAsync(options, reclaimed, store);
             var local = new List<ReplayRound>();
-            for (var round = 1; round <= options.Rounds; round++)
-            {
-                local.Add(await ReplayAsync(options, directory, store, Options(directory, TimeSpan.MaxValue)));
-                Console.WriteLine($"  round {round} local   {local[^1]}");
-            }
-
-            await ReclaimAsync(options, directory, store);
             var archived = new List<ReplayRound>();
             for (var round = 1; round <= options.Rounds; round++)
             {
-                archived.Add(await ReplayAsync(options, directory, store, Options(directory, TimeSpan.Zero)));
+                local.Add(await ReplayAsync(options, store, Options(directory, TimeSpan.MaxValue)));
+                Console.WriteLine($"  round {round} local   {local[^1]}");
+                archived.Add(await ReplayAsync(options, store, Options(reclaimed, TimeSpan.Zero)));
                 Console.WriteLine($"  round {round} archive {archived[^1]}");
             }
 
@@ -53,7 +52,21 @@ internal static class ArchiveReplayLoad
         {
             await ((IAsyncDisposable)inner).DisposeAsync();
             await ArchiveLoad.DropAsync(options.StoreOptions, name);
-            Directory.Delete(directory, recursive: true);
+            foreach (var path in new[] { directory, reclaimed }.Where(Directory.Exists))
+            {
+                Directory.Delete(path, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>Copies a closed engine's data directory, so one copy can lose its local events and the other keep them.</summary>
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
         }
     }
 
@@ -79,7 +92,11 @@ internal static class ArchiveReplayLoad
             {
                 var result = await engine.AppendAsync(SessionId, new AppendRequest
                 {
-                    Type = "content", Payload = payload, Actor = "agent:load", ProducerId = $"w{writer}", ProducerSeq = ++producerSeq,
+                    Type = "content",
+                    Payload = payload,
+                    Actor = "agent:load",
+                    ProducerId = $"w{writer}",
+                    ProducerSeq = ++producerSeq,
                 });
                 if (!result.Succeeded)
                 {
@@ -108,7 +125,7 @@ internal static class ArchiveReplayLoad
         Console.WriteLine($"  reclaimed from local storage {Stopwatch.GetElapsedTime(started).TotalSeconds:N1} s after opening with retention zero");
     }
 
-    private static async Task<ReplayRound> ReplayAsync(EngineArchiveLoadOptions options, string directory, CountingArchiveStore store, StarciteOptions engineOptions)
+    private static async Task<ReplayRound> ReplayAsync(EngineArchiveLoadOptions options, CountingArchiveStore store, StarciteOptions engineOptions)
     {
         var expectArchive = engineOptions.Archive.LocalRetention == TimeSpan.Zero;
         double pages, tail;
