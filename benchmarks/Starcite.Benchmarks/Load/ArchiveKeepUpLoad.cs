@@ -107,7 +107,14 @@ internal static class ArchiveKeepUpLoad
             var drain = probe.SampleLag() == 0 ? Stopwatch.GetElapsedTime(drainStarted).TotalSeconds : double.NaN;
             PrintSeconds(samples);
             Console.WriteLine($"    store writes while appending: {writes:N0}, {writeSeconds / Math.Max(writes, 1) * 1000:N0} ms each, the store busy {writeSeconds / writing.TotalSeconds:P0} of the time");
-            await VerifyArchivedAsync(engine, store, appended[0]);
+            if (!double.IsNaN(drain))
+            {
+                await VerifyArchivedAsync(engine, store, appended[0]); // once drained, the archive must hold every append
+            }
+            else
+            {
+                Console.WriteLine($"    not drained after {drainLimit.TotalSeconds:N0} s: {probe.SampleLag():N0} events still un-archived");
+            }
 
             var lags = samples.Select(s => s.Lag).Order().ToArray();
             return new KeepUpResult(appended[0] / writing.TotalSeconds, archivedWhileWriting / writing.TotalSeconds,
