@@ -5,6 +5,7 @@ using Starcite.Benchmarks.Peers;
 
 // `load append|read|restart|http-append|http-tail [options]` runs the load mode (see the usage line below);
 // `load archive-write|archive-read --store postgres|s3 [...]` the archive adapters (see ArchiveLoadOptions);
+// `load archive-keepup|archive-replay --store postgres|s3 [...]` an engine with an archive, end to end (see EngineArchiveLoadOptions);
 // anything else goes to BenchmarkDotNet (for example `--filter '*Append*'`).
 if (args.Length > 0 && args[0] == "load")
 {
@@ -38,10 +39,18 @@ if (args.Length > 0 && args[0] == "load")
         case "archive-read":
             await ArchiveLoad.ReadAsync(ArchiveLoadOptions.Parse(args));
             return 0;
+        case "archive-keepup":
+            await ArchiveKeepUpLoad.RunAsync(EngineArchiveLoadOptions.Parse(args, defaultRounds: 1));
+            return 0;
+        case "archive-replay":
+            await ArchiveReplayLoad.RunAsync(EngineArchiveLoadOptions.Parse(args, defaultRounds: 5));
+            return 0;
         default:
             Console.Error.WriteLine("usage: load append|read|restart|http-append|http-tail|failover|peers [--writers N | --connections N] [--sessions N] [--payload BYTES] " +
                 "[--seconds N] [--events N] [--rounds N] [--rate N] [--subscribers N] [--url http://host:port] [--cluster N] [--spread] [--kills N] [--dir PATH] [--auth]");
             Console.Error.WriteLine("       load archive-write|archive-read --store postgres|s3 [--events N] [--sessions N] [--payload BYTES] [--per-write N] [--page N] [--rounds N] [--method copy|copy-staged|unnest|all] [--chunk N]");
+            Console.Error.WriteLine("       load archive-keepup --store postgres|s3 [--rate N] [--seconds N] [--sessions N] [--payload BYTES] [--writers N] [--flush-ms N] [--rounds N] [--dir PATH]");
+            Console.Error.WriteLine("       load archive-replay --store postgres|s3 [--events N] [--payload BYTES] [--page N] [--rounds N] [--dir PATH]");
             return 2;
     }
 }

@@ -147,7 +147,8 @@ internal static class ArchiveLoad
         return events / Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    private static IArchiveStore Open(ArchiveLoadOptions options, string name, string method) => options.Store switch
+    /// <summary>A store on the server the TEST_* variables name: schema <paramref name="name"/> (PostgreSQL) or prefix <c>bench/name/</c> (S3).</summary>
+    internal static IArchiveStore Open(ArchiveLoadOptions options, string name, string method) => options.Store switch
     {
         "postgres" => new PostgreSqlArchiveStore(new PostgreSqlArchiveOptions
         {
@@ -175,7 +176,7 @@ internal static class ArchiveLoad
     };
 
     /// <summary>Drops a PostgreSQL round's schema (S3 rounds use fresh prefixes; the server's directory is temporary).</summary>
-    private static async Task DropAsync(ArchiveLoadOptions options, string name)
+    internal static async Task DropAsync(ArchiveLoadOptions options, string name)
     {
         if (options.Store == "postgres")
         {
@@ -188,7 +189,7 @@ internal static class ArchiveLoad
 
     private static string Label(ArchiveLoadOptions options, string method) => options.Store == "postgres" ? $"postgres/{method}" : "s3";
 
-    private static string Unique() => "bench_" + Guid.NewGuid().ToString("N")[..12];
+    internal static string Unique() => "bench_" + Guid.NewGuid().ToString("N")[..12];
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
