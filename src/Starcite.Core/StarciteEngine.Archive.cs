@@ -101,11 +101,9 @@ public sealed partial class StarciteEngine
     {
         public bool CanArchive => engine._raft is null || engine._raft.IsLeader;
 
-        public IEnumerable<SessionRuntime> SessionsBehind() =>
-            engine._sessions.All().Where(session => session.IsVisible && session.CommittedSeq > session.ArchivedSeq);
-
-        public async ValueTask<IReadOnlyList<SessionEvent>> ReadAsync(SessionRuntime session, long afterSeq, int count, CancellationToken cancellationToken) =>
-            await engine.ReadRangeAsync(session, afterSeq, count, forTail: false, cancellationToken).ConfigureAwait(false);
+        public ValueTask<List<(SessionRuntime Session, List<SessionEvent> Events)>> ReadBatchAsync(int budget, CancellationToken cancellationToken) =>
+            engine.ReadArchiveBatchAsync(
+                [.. engine._sessions.All().Where(session => session.IsVisible && session.CommittedSeq > session.ArchivedSeq)], budget, cancellationToken);
 
         public ValueTask RecordArchivedAsync(IReadOnlyList<ArchivedRange> progress, CancellationToken cancellationToken) =>
             engine._raft is null

@@ -5,8 +5,8 @@ using Starcite.Storage.Codec;
 namespace Starcite.Archive;
 
 /// <summary>
-/// Copies committed history to the archive in the background (contract §5): every flush interval, a batch of each
-/// lagging session's next events goes to <see cref="IArchiveStore.WriteAsync"/>; only once the store confirmed it does
+/// Copies committed history to the archive in the background (contract §5): every flush interval, a batch of the
+/// lagging sessions' next events, oldest first, goes to <see cref="IArchiveStore.WriteAsync"/>; only once the store confirmed it does
 /// the session's <c>archived_seq</c> advance, through a durable record. A failed write changes nothing and is retried
 /// after a growing delay, so an archive outage never blocks appends (until the hot limit) and never loses data.
 /// </summary>
@@ -22,7 +22,6 @@ internal sealed partial class Archiver : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
-    private int _rotation;
 
     public Archiver(IArchiveStore store, IArchiveSource source, ArchiveOptions options, TimeProvider time, StarciteMetrics metrics, ILogger logger)
     {
@@ -80,24 +79,8 @@ internal sealed partial class Archiver : IAsyncDisposable
         var batch = new List<ArchiveWrite>();
         var progress = new List<ArchivedRange>();
         var budget = _options.MaxBatchEvents;
-        var behind = _source.SessionsBehind().ToList();
-        var start = behind.Count == 0 ? 0 : Interlocked.Increment(ref _rotation) % behind.Count; // fairness across sessions
-        for (var i = 0; i < behind.Count && budget > 0; i++)
+        foreach (var (session, events) in await _source.ReadBatchAsync(budget, cancellationToken).ConfigureAwait(false))
         {
-            var session = behind[(start + i) % behind.Count];
-            var from = session.ArchivedSeq;
-            var count = (int)Math.Min(budget, session.CommittedSeq - from);
-            if (count <= 0)
-            {
-                continue;
-            }
-
-            var events = await _source.ReadAsync(session, from, count, cancellationToken).ConfigureAwait(false);
-            if (events.Count == 0)
-            {
-                continue;
-            }
-
             var archivedSeq = events[^1].Seq;
             batch.Add(new ArchiveWrite(session.ToInfo() with { ArchivedSeq = archivedSeq }, events));
             progress.Add(new ArchivedRange(session, archivedSeq, events.Sum(e => (long)RecordCodec.SizeOf(e))));

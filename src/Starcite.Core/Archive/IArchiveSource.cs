@@ -9,11 +9,9 @@ internal interface IArchiveSource
     /// <summary>False while this member must not archive (a cluster follower); the leader archives for everyone.</summary>
     bool CanArchive { get; }
 
-    /// <summary>Sessions whose committed events go beyond their archived seq.</summary>
-    IEnumerable<SessionRuntime> SessionsBehind();
-
-    /// <summary>Committed events after <paramref name="afterSeq"/>, at most <paramref name="count"/>, from local storage.</summary>
-    ValueTask<IReadOnlyList<SessionEvent>> ReadAsync(SessionRuntime session, long afterSeq, int count, CancellationToken cancellationToken);
+    /// <summary>Each lagging session's next committed events after its archived seq, from local storage, at most
+    /// <paramref name="budget"/> in all; sessions with nothing to archive are left out.</summary>
+    ValueTask<List<(SessionRuntime Session, List<SessionEvent> Events)>> ReadBatchAsync(int budget, CancellationToken cancellationToken);
 
     /// <summary>Durably records that the archive confirmed each session up to a seq; returns once it is durable.</summary>
     ValueTask RecordArchivedAsync(IReadOnlyList<ArchivedRange> progress, CancellationToken cancellationToken);
