@@ -42,7 +42,9 @@ internal static class HttpAppendLoad
         }
 
         Console.WriteLine($"  client: {(options.HttpClient ? "HttpClient (SocketsHttpHandler)" : "raw HTTP/1.1 sockets, one per connection (--httpclient for HttpClient)")}");
-        await DriveAsync(connections, 1, (w, _) => writers[w].LiveAsync()); // warm-up: JIT and connections
+        // Warm-up: connections, and the JIT's tiers on both paths (the first seconds of appends run unoptimised code).
+        await DriveAsync(connections, 1, (w, _) => writers[w].LiveAsync());
+        await DriveAsync(connections, 3, (w, _) => writers[w].AppendAsync());
         var baseline = new List<LatencySummary>();
         var appends = new List<LatencySummary>();
         for (var round = 1; round <= options.Rounds; round++)

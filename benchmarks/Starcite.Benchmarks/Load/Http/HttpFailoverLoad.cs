@@ -67,7 +67,11 @@ internal static class HttpFailoverLoad
                         break;
                     }
                 }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return; // the run is over
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
                 {
                     node = (node + 1) % clients.Length; // that member is down
                 }
