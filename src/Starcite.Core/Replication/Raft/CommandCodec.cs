@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Text;
 using Starcite.Sessions;
 using Starcite.Storage.Codec;
 
@@ -26,7 +25,7 @@ internal static class CommandCodec
     private const byte CreateKind = 1;
     private const byte AppendKind = 2;
     private const byte ArchiveProgressKind = 3;
-    private const int LengthPrefix = sizeof(int);
+    private const int LengthPrefix = RecordWriter.LengthPrefix;
 
     public static byte[] Encode(IReadOnlyList<WriteCommand> commands)
     {
@@ -82,12 +81,12 @@ internal static class CommandCodec
 
     private static int SizeOf(WriteCommand command) => command switch
     {
-        CreateSessionWrite c => 1 + StringSize(c.Id) + StringSize(c.Title) + LengthPrefix + c.Metadata.Length + 1
-            + (c.CreatorPrincipal is { } p ? StringSize(p.TenantId) + StringSize(p.Id) + 1 : 0) + sizeof(long),
-        AppendWrite a => 1 + StringSize(a.SessionId) + (3 * sizeof(long)) + 1 + StringSize(a.Command.ProducerId)
-            + StringSize(a.Command.Type) + StringSize(a.Command.Actor) + StringSize(a.Command.Source) + StringSize(a.Command.IdempotencyKey)
+        CreateSessionWrite c => 1 + RecordWriter.SizeOf(c.Id) + RecordWriter.SizeOf(c.Title) + LengthPrefix + c.Metadata.Length
+            + RecordWriter.SizeOf(c.CreatorPrincipal) + sizeof(long),
+        AppendWrite a => 1 + RecordWriter.SizeOf(a.SessionId) + (3 * sizeof(long)) + 1 + RecordWriter.SizeOf(a.Command.ProducerId)
+            + RecordWriter.SizeOf(a.Command.Type) + RecordWriter.SizeOf(a.Command.Actor) + RecordWriter.SizeOf(a.Command.Source) + RecordWriter.SizeOf(a.Command.IdempotencyKey)
             + (3 * LengthPrefix) + a.Command.Payload.Length + a.Command.Metadata.Length + a.Command.Refs.Length,
-        ArchiveProgressWrite p => 1 + StringSize(p.SessionId) + (2 * sizeof(long)),
+        ArchiveProgressWrite p => 1 + RecordWriter.SizeOf(p.SessionId) + (2 * sizeof(long)),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
     };
 
@@ -100,13 +99,7 @@ internal static class CommandCodec
                 writer.String(c.Id);
                 writer.String(c.Title);
                 writer.Bytes(c.Metadata);
-                writer.Byte(c.CreatorPrincipal is null ? (byte)0 : (byte)1);
-                if (c.CreatorPrincipal is { } principal)
-                {
-                    writer.String(principal.TenantId);
-                    writer.String(principal.Id);
-                    writer.Byte((byte)principal.Type);
-                }
+                writer.OptionalPrincipal(c.CreatorPrincipal);
 
                 writer.Int64(c.CreatedAtMicros);
                 break;
@@ -143,12 +136,7 @@ internal static class CommandCodec
                 var id = reader.RequiredString();
                 var title = reader.String();
                 var metadata = reader.Bytes();
-                Principal? principal = reader.Byte() switch
-                {
-                    0 => null,
-                    1 => new Principal(reader.RequiredString(), reader.RequiredString(), ReadPrincipalType(ref reader)),
-                    var flag => throw new CorruptRecordException($"Unknown principal flag {flag}."),
-                };
+                var principal = reader.OptionalPrincipal();
                 return new CreateSessionWrite(id, title, metadata, principal, reader.Int64());
             case AppendKind:
                 var sessionId = reader.RequiredString();
@@ -169,12 +157,4 @@ internal static class CommandCodec
                 throw new CorruptRecordException($"Unknown command kind {kind}.");
         }
     }
-
-    private static PrincipalType ReadPrincipalType(ref RecordReader reader)
-    {
-        var type = (PrincipalType)reader.Byte();
-        return Enum.IsDefined(type) ? type : throw new CorruptRecordException($"Unknown principal type {(byte)type}.");
-    }
-
-    private static int StringSize(string? value) => LengthPrefix + (value is null ? 0 : Encoding.UTF8.GetByteCount(value));
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
-using System.Text;
 using Starcite.Internal;
 using Starcite.Sessions;
 
@@ -23,7 +22,7 @@ internal static class RecordCodec
 {
     public const byte FormatVersion = 1;
 
-    private const int LengthPrefix = sizeof(int);
+    private const int LengthPrefix = RecordWriter.LengthPrefix;
 
     /// <summary>Version, kind and CRC-32.</summary>
     private const int Preamble = 2 + sizeof(uint);
@@ -32,8 +31,8 @@ internal static class RecordCodec
     private static Crc32? _threadCrc;
 
     public static int SizeOf(SessionHeader header) =>
-        Preamble + (2 * sizeof(long)) + StringSize(header.Id) + StringSize(header.Title) + LengthPrefix + header.Metadata.Length
-        + 1 + (header.CreatorPrincipal is { } p ? StringSize(p.TenantId) + StringSize(p.Id) + 1 : 0);
+        Preamble + (2 * sizeof(long)) + RecordWriter.SizeOf(header.Id) + RecordWriter.SizeOf(header.Title) + LengthPrefix + header.Metadata.Length
+        + RecordWriter.SizeOf(header.CreatorPrincipal);
 
     public static int Write(SessionHeader header, Span<byte> destination)
     {
@@ -43,20 +42,14 @@ internal static class RecordCodec
         writer.String(header.Id);
         writer.String(header.Title);
         writer.Bytes(header.Metadata);
-        writer.Byte(header.CreatorPrincipal is null ? (byte)0 : (byte)1);
-        if (header.CreatorPrincipal is { } principal)
-        {
-            writer.String(principal.TenantId);
-            writer.String(principal.Id);
-            writer.Byte((byte)principal.Type);
-        }
+        writer.OptionalPrincipal(header.CreatorPrincipal);
 
         return Seal(destination, writer.Written);
     }
 
     public static int SizeOf(AppendCommand command) =>
-        Preamble + (4 * sizeof(long)) + StringSize(command.ProducerId) + StringSize(command.Type) + StringSize(command.Actor)
-        + StringSize(command.Source) + StringSize(command.IdempotencyKey)
+        Preamble + (4 * sizeof(long)) + RecordWriter.SizeOf(command.ProducerId) + RecordWriter.SizeOf(command.Type) + RecordWriter.SizeOf(command.Actor)
+        + RecordWriter.SizeOf(command.Source) + RecordWriter.SizeOf(command.IdempotencyKey)
         + (3 * LengthPrefix) + command.Payload.Length + command.Metadata.Length + command.Refs.Length;
 
     public static int Write(long sessionNumber, long seq, AppendCommand command, Span<byte> destination)
@@ -99,8 +92,8 @@ internal static class RecordCodec
     /// <summary>The size of the record <see cref="Write(long, long, AppendCommand, Span{byte})"/> writes for this event;
     /// the same on every member and in every replay, which is why archive progress can count bytes with it.</summary>
     public static int SizeOf(SessionEvent e) =>
-        Preamble + (4 * sizeof(long)) + StringSize(e.ProducerId) + StringSize(e.Type) + StringSize(e.Actor)
-        + StringSize(e.Source) + StringSize(e.IdempotencyKey)
+        Preamble + (4 * sizeof(long)) + RecordWriter.SizeOf(e.ProducerId) + RecordWriter.SizeOf(e.Type) + RecordWriter.SizeOf(e.Actor)
+        + RecordWriter.SizeOf(e.Source) + RecordWriter.SizeOf(e.IdempotencyKey)
         + (3 * LengthPrefix) + e.Payload.Length + e.Metadata.Length + e.Refs.Length;
 
     /// <exception cref="CorruptRecordException">Unknown version or kind, or a checksum mismatch.</exception>
@@ -138,12 +131,7 @@ internal static class RecordCodec
         var id = reader.RequiredString();
         var title = reader.String();
         var metadata = reader.Bytes();
-        Principal? principal = reader.Byte() switch
-        {
-            0 => null,
-            1 => new Principal(reader.RequiredString(), reader.RequiredString(), ReadPrincipalType(ref reader)),
-            var flag => throw new CorruptRecordException($"Unknown principal flag {flag}."),
-        };
+        var principal = reader.OptionalPrincipal();
 
         End(ref reader);
         return new SessionHeader(number, id, title, metadata, principal, createdAt);
@@ -202,12 +190,6 @@ internal static class RecordCodec
         return new RecordReader(record[Preamble..]);
     }
 
-    private static PrincipalType ReadPrincipalType(ref RecordReader reader)
-    {
-        var type = (PrincipalType)reader.Byte();
-        return Enum.IsDefined(type) ? type : throw new CorruptRecordException($"Unknown principal type {(byte)type}.");
-    }
-
     private static RecordWriter Begin(Span<byte> destination, RecordKind kind)
     {
         destination[0] = FormatVersion;
@@ -239,6 +221,4 @@ internal static class RecordCodec
             throw new CorruptRecordException("The record has trailing bytes.");
         }
     }
-
-    private static int StringSize(string? value) => LengthPrefix + (value is null ? 0 : Encoding.UTF8.GetByteCount(value));
 }

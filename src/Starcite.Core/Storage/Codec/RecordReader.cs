@@ -11,6 +11,25 @@ internal ref struct RecordReader(ReadOnlySpan<byte> buffer)
 
     public readonly bool AtEnd => _position == _buffer.Length;
 
+    /// <summary>What <see cref="RecordWriter.OptionalPrincipal"/> wrote.</summary>
+    public Starcite.Sessions.Principal? OptionalPrincipal()
+    {
+        switch (Byte())
+        {
+            case 0:
+                return null;
+            case 1:
+                var tenantId = RequiredString();
+                var id = RequiredString();
+                var type = (Starcite.Sessions.PrincipalType)Byte();
+                return Enum.IsDefined(type)
+                    ? new Starcite.Sessions.Principal(tenantId, id, type)
+                    : throw new CorruptRecordException($"Unknown principal type {(byte)type}.");
+            case var flag:
+                throw new CorruptRecordException($"Unknown principal flag {flag}.");
+        }
+    }
+
     public byte Byte()
     {
         Need(1);
