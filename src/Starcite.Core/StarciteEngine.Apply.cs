@@ -63,32 +63,43 @@ public sealed partial class StarciteEngine
                 }
             }
 
-            if (lastAddress >= 0)
-            {
-                await CommitAsync(lastAddress).ConfigureAwait(false);
-            }
-
-            foreach (var runtime in created)
-            {
-                runtime.MarkVisible();
-            }
-
-            foreach (var runtime in touched)
-            {
-                await runtime.PublishAsync(_log.CommittedUntilAddress, _indexPublished).ConfigureAwait(false);
-            }
-
-            foreach (var (runtime, record) in archived)
-            {
-                RecordArchived(runtime, record);
-            }
-
+            await PublishAppliedAsync(lastAddress, touched, created, archived).ConfigureAwait(false);
             Volatile.Write(ref _applied, position);
         }
         finally
         {
             ExitWrite();
         }
+    }
+
+    /// <summary>Makes applied records durable, then shows them: new sessions become visible, touched sessions publish
+    /// their events in seq order, archive progress is recorded. Empties the three collections for reuse.</summary>
+    private async ValueTask PublishAppliedAsync(long lastAddress, HashSet<SessionRuntime> touched, List<SessionRuntime> created,
+        List<(SessionRuntime Runtime, SessionArchivedRecord Record)> archived)
+    {
+        if (lastAddress >= 0)
+        {
+            await CommitAsync(lastAddress).ConfigureAwait(false);
+        }
+
+        foreach (var runtime in created)
+        {
+            runtime.MarkVisible();
+        }
+
+        foreach (var runtime in touched)
+        {
+            await runtime.PublishAsync(_log.CommittedUntilAddress, _indexPublished).ConfigureAwait(false);
+        }
+
+        foreach (var (runtime, record) in archived)
+        {
+            RecordArchived(runtime, record);
+        }
+
+        created.Clear();
+        touched.Clear();
+        archived.Clear();
     }
 
     private const long WaitingForRoom = -2;

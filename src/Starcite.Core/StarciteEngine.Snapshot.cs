@@ -127,12 +127,12 @@ public sealed partial class StarciteEngine
                     lastAddress = address;
                     if (++installed % InstallPublishEvery == 0)
                     {
-                        await PublishInstalledAsync(lastAddress, touched, created, archived).ConfigureAwait(false);
+                        await PublishAppliedAsync(lastAddress, touched, created, archived).ConfigureAwait(false);
                     }
                 }
             }
 
-            await PublishInstalledAsync(lastAddress, touched, created, archived).ConfigureAwait(false);
+            await PublishAppliedAsync(lastAddress, touched, created, archived).ConfigureAwait(false);
             Volatile.Write(ref _applied, checkpoint.Applied);
             LogSnapshotInstalled(_logger, checkpoint.Applied.Index, installed);
         }
@@ -233,34 +233,6 @@ public sealed partial class StarciteEngine
         }
 
         return address;
-    }
-
-    private async ValueTask PublishInstalledAsync(long lastAddress, HashSet<SessionRuntime> touched, List<SessionRuntime> created,
-        List<(SessionRuntime Runtime, SessionArchivedRecord Record)> archived)
-    {
-        if (lastAddress >= 0)
-        {
-            await CommitAsync(lastAddress).ConfigureAwait(false);
-        }
-
-        foreach (var runtime in created)
-        {
-            runtime.MarkVisible();
-        }
-
-        foreach (var runtime in touched)
-        {
-            await runtime.PublishAsync(_log.CommittedUntilAddress, _indexPublished).ConfigureAwait(false);
-        }
-
-        foreach (var (runtime, record) in archived)
-        {
-            RecordArchived(runtime, record);
-        }
-
-        created.Clear();
-        touched.Clear();
-        archived.Clear();
     }
 
     [LoggerMessage(EventId = LogEvents.SnapshotInstalled, EventName = nameof(LogEvents.SnapshotInstalled), Level = LogLevel.Information,
