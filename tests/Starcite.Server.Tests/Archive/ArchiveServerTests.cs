@@ -12,8 +12,6 @@ namespace Starcite.Server.Tests.Archive;
 [Trait("Category", "Integration")]
 public sealed class ArchiveServerTests
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -44,7 +42,7 @@ public sealed class ArchiveServerTests
         var id = await server.CreateWithEventsAsync(0, "ses_s3");
         await server.AppendManyAsync(id, "p1", 1, 300, new string('x', 1000));
         await WaitForArchivedSeqAsync(server, id, 300);
-        await WaitUntilAsync(() => logs.Entries.Any(e => e.Contains("LogReclaimed", StringComparison.Ordinal)), "local history was reclaimed");
+        await Eventually.TrueAsync(() => Task.FromResult(logs.Entries.Any(e => e.Contains("LogReclaimed", StringComparison.Ordinal))), "local history was reclaimed");
         await server.AppendManyAsync(id, "p1", 301, 20); // a local tail after the archived part
 
         var pages = new List<JsonElement>();
@@ -122,7 +120,7 @@ public sealed class ArchiveServerTests
     private static async Task WaitForArchivedSeqAsync(ServerHost server, string id, long seq)
     {
         var observed = -1L;
-        await WaitUntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             var session = await SessionAsync(server, id);
             var archived = session.GetProperty("archived_seq").GetInt64();
@@ -131,20 +129,5 @@ public sealed class ArchiveServerTests
             observed = archived;
             return archived == seq;
         }, $"archived_seq reaches {seq}");
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(Patience);
-        while (!await condition())
-        {
-            // Polling an HTTP endpoint: the short delay paces the polls; the condition, not the delay, ends the wait.
-            await Task.Delay(20, timeout.Token);
-        }
-
-        _ = what;
     }
 }

@@ -13,6 +13,7 @@ public sealed class JwksServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> _keys = new();
+    private readonly SemaphoreSlim _fetched = new(0); // released once per fetch, so a waiter wakes on each
     private int _fetches;
 
     private JwksServer(WebApplication app) => _app = app;
@@ -39,6 +40,7 @@ public sealed class JwksServer : IAsyncDisposable
         app.MapGet("/jwks.json", () =>
         {
             Interlocked.Increment(ref server._fetches);
+            server._fetched.Release();
             return server.Failing
                 ? Results.StatusCode(StatusCodes.Status500InternalServerError)
                 : Results.Text(JsonSerializer.Serialize(new { keys = server._keys.Values.ToArray() }), "application/json");
@@ -58,7 +60,7 @@ public sealed class JwksServer : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (Fetches < count)
         {
-            await Task.Delay(10, deadline.Token); // polls a condition with a deadline; not a synchronisation sleep
+            await _fetched.WaitAsync(deadline.Token);
         }
     }
 
@@ -66,5 +68,6 @@ public sealed class JwksServer : IAsyncDisposable
     {
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
+        _fetched.Dispose();
     }
 }
