@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Starcite.Sessions;
 using Starcite.Storage;
 using Starcite.Storage.Faster;
@@ -26,8 +25,8 @@ internal static class AppendLoad
             starcite.Add(engine);
         }
 
-        var b = Median(baseline);
-        var s = Median(starcite);
+        var b = ClosedLoop.MedianByThroughput(baseline);
+        var s = ClosedLoop.MedianByThroughput(starcite);
         Console.WriteLine($"median baseline (FasterLog) {b}");
         Console.WriteLine($"median Starcite            {s}");
         Console.WriteLine($"Starcite/baseline throughput {s.PerSecond / b.PerSecond:P0}, p99 {s.P99 / b.P99:F2}x");
@@ -52,7 +51,7 @@ internal static class AppendLoad
                 .Select(w => sessions.Where((_, i) => i % options.Writers == w).DefaultIfEmpty(sessions[w % sessions.Length]).ToArray())
                 .ToArray();
             var producerSeqs = owned.Select(mine => new long[mine.Length]).ToArray();
-            return await DriveAsync(options, async (writer, n) =>
+            return await ClosedLoop.RunAsync(options.Writers, TimeSpan.FromSeconds(options.Seconds), async (writer, n) =>
             {
                 var slot = (int)(n % owned[writer].Length);
                 var result = await engine.AppendAsync(owned[writer][slot], new AppendRequest
@@ -84,7 +83,7 @@ internal static class AppendLoad
             var log = FasterEventLog.Open(directory, new StorageOptions(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             await using (log)
             {
-                return await DriveAsync(options, async (_, _) =>
+                return await ClosedLoop.RunAsync(options.Writers, TimeSpan.FromSeconds(options.Seconds), async (_, _) =>
                 {
                     long address;
                     while (!log.TryAppend(record, out address))
@@ -102,24 +101,4 @@ internal static class AppendLoad
         }
     }
 
-    private static async Task<LatencySummary> DriveAsync(LoadOptions options, Func<int, long, ValueTask> operation)
-    {
-        var recorder = new LatencyRecorder(options.Writers);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(options.Seconds));
-        var started = Stopwatch.GetTimestamp();
-        var writers = Enumerable.Range(0, options.Writers).Select(writer => Task.Run(async () =>
-        {
-            for (long n = 0; !stop.IsCancellationRequested; n++)
-            {
-                var t = Stopwatch.GetTimestamp();
-                await operation(writer, n);
-                recorder.Record(writer, t);
-            }
-        }));
-        await Task.WhenAll(writers);
-        return recorder.Summarise(Stopwatch.GetElapsedTime(started));
-    }
-
-    private static LatencySummary Median(List<LatencySummary> runs) =>
-        runs.OrderBy(run => run.PerSecond).ElementAt(runs.Count / 2);
 }

@@ -13,7 +13,7 @@ internal sealed class PeerWorkloads(PeerBenchOptions options, byte[] payload)
     public async Task<LatencySummary> SequentialAsync(IPeerClient client, string session, TimeSpan duration)
     {
         await client.CreateSessionAsync(session, default);
-        return await DriveAsync(1, duration, async (_, n) => await AppendOrThrowAsync(client, session, new PeerAppend("w1", n + 1, null, payload)));
+        return await ClosedLoop.RunAsync(1, duration, async (_, n) => await AppendOrThrowAsync(client, session, new PeerAppend("w1", n + 1, null, payload)));
     }
 
     /// <summary>W2: W writers over S sessions; writer w owns the sessions s with s % W == w and cycles through them.</summary>
@@ -23,7 +23,7 @@ internal sealed class PeerWorkloads(PeerBenchOptions options, byte[] payload)
             .Select(w => sessions.Where((_, i) => i % options.Writers == w).DefaultIfEmpty(sessions[w % sessions.Length]).ToArray())
             .ToArray();
         var producerSeqs = owned.Select(mine => new long[mine.Length]).ToArray();
-        return await DriveAsync(options.Writers, duration, async (w, n) =>
+        return await ClosedLoop.RunAsync(options.Writers, duration, async (w, n) =>
         {
             var slot = (int)(n % owned[w].Length);
             await AppendOrThrowAsync(client, owned[w][slot], new PeerAppend($"{round}-w{w}", ++producerSeqs[w][slot], null, payload));
@@ -70,24 +70,6 @@ internal sealed class PeerWorkloads(PeerBenchOptions options, byte[] payload)
         }
 
         return lastSeq / Stopwatch.GetElapsedTime(started).TotalSeconds;
-    }
-
-    /// <summary>Runs N workers in a closed loop for a fixed time, recording each operation's latency.</summary>
-    public static async Task<LatencySummary> DriveAsync(int workers, TimeSpan duration, Func<int, long, ValueTask> operation)
-    {
-        var recorder = new LatencyRecorder(workers);
-        using var stop = new CancellationTokenSource(duration);
-        var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
-        {
-            for (long n = 0; !stop.IsCancellationRequested; n++)
-            {
-                var t = Stopwatch.GetTimestamp();
-                await operation(worker, n);
-                recorder.Record(worker, t);
-            }
-        })));
-        return recorder.Summarise(Stopwatch.GetElapsedTime(started));
     }
 
     public static async ValueTask AppendOrThrowAsync(IPeerClient client, string session, PeerAppend append)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 
 namespace Starcite.Benchmarks.Load.Http;
@@ -43,15 +42,15 @@ internal static class HttpAppendLoad
 
         Console.WriteLine($"  client: {(options.HttpClient ? "HttpClient (SocketsHttpHandler)" : "raw HTTP/1.1 sockets, one per connection (--httpclient for HttpClient)")}");
         // Warm-up: connections, and the JIT's tiers on both paths (the first seconds of appends run unoptimised code).
-        await DriveAsync(connections, 1, (w, _) => writers[w].LiveAsync());
-        await DriveAsync(connections, 3, (w, _) => writers[w].AppendAsync());
+        await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(1), (w, _) => writers[w].LiveAsync());
+        await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(3), (w, _) => writers[w].AppendAsync());
         var baseline = new List<LatencySummary>();
         var appends = new List<LatencySummary>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var live = await DriveAsync(connections, options.Seconds, (w, _) => writers[w].LiveAsync());
+            var live = await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(options.Seconds), (w, _) => writers[w].LiveAsync());
             Console.WriteLine($"  round {round} baseline GET /health/live {live}");
-            var append = await DriveAsync(connections, options.Seconds, (w, _) => writers[w].AppendAsync());
+            var append = await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(options.Seconds), (w, _) => writers[w].AppendAsync());
             Console.WriteLine($"  round {round} POST append            {append}");
             baseline.Add(live);
             appends.Add(append);
@@ -62,8 +61,8 @@ internal static class HttpAppendLoad
             writer.Dispose();
         }
 
-        var b = Median(baseline);
-        var a = Median(appends);
+        var b = ClosedLoop.MedianByThroughput(baseline);
+        var a = ClosedLoop.MedianByThroughput(appends);
         Console.WriteLine($"median baseline GET /health/live {b}");
         Console.WriteLine($"median POST append            {a}");
         Console.WriteLine($"append/baseline throughput {a.PerSecond / b.PerSecond:P0}, p99 {a.P99 / b.P99:F2}x");
@@ -95,48 +94,28 @@ internal static class HttpAppendLoad
         var onWriters = Enumerable.Range(0, connections).Select(w => new Writer(w, connections, sessions, payload, onClient)).ToArray();
         for (var warmUp = 0; warmUp < 2; warmUp++) // JIT tiers, connections, the token cache: both servers alike
         {
-            await DriveAsync(connections, 2, (w, _) => offWriters[w].AppendAsync());
-            await DriveAsync(connections, 2, (w, _) => onWriters[w].AppendAsync());
+            await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(2), (w, _) => offWriters[w].AppendAsync());
+            await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(2), (w, _) => onWriters[w].AppendAsync());
         }
 
         var offRuns = new List<LatencySummary>();
         var onRuns = new List<LatencySummary>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var a = await DriveAsync(connections, options.Seconds, (w, _) => offWriters[w].AppendAsync());
+            var a = await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(options.Seconds), (w, _) => offWriters[w].AppendAsync());
             Console.WriteLine($"  round {round} auth off  POST append {a}");
-            var b = await DriveAsync(connections, options.Seconds, (w, _) => onWriters[w].AppendAsync());
+            var b = await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(options.Seconds), (w, _) => onWriters[w].AppendAsync());
             Console.WriteLine($"  round {round} auth jwt  POST append {b}");
             offRuns.Add(a);
             onRuns.Add(b);
         }
 
-        var offMedian = Median(offRuns);
-        var onMedian = Median(onRuns);
+        var offMedian = ClosedLoop.MedianByThroughput(offRuns);
+        var onMedian = ClosedLoop.MedianByThroughput(onRuns);
         Console.WriteLine($"median auth off  POST append {offMedian}");
         Console.WriteLine($"median auth jwt  POST append {onMedian}");
         Console.WriteLine($"jwt/off throughput {onMedian.PerSecond / offMedian.PerSecond:P1}, p99 {onMedian.P99 / offMedian.P99:F2}x");
     }
-
-    /// <summary>Runs <paramref name="operation"/> on every connection in a loop for <paramref name="seconds"/>.</summary>
-    internal static async Task<LatencySummary> DriveAsync(int workers, int seconds, Func<int, long, ValueTask> operation)
-    {
-        var recorder = new LatencyRecorder(workers);
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-        var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
-        {
-            for (long n = 0; !stop.IsCancellationRequested; n++)
-            {
-                var t = Stopwatch.GetTimestamp();
-                await operation(worker, n);
-                recorder.Record(worker, t);
-            }
-        })));
-        return recorder.Summarise(Stopwatch.GetElapsedTime(started));
-    }
-
-    internal static LatencySummary Median(List<LatencySummary> runs) => runs.OrderBy(run => run.PerSecond).ElementAt(runs.Count / 2);
 
     /// <summary>One connection's producer: it cycles through its share of the sessions, counting producer_seq per session.
     /// It sends through a raw connection of its own, or through a shared HttpClient.</summary>
