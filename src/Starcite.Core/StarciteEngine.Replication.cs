@@ -38,8 +38,17 @@ public sealed partial class StarciteEngine
         }
     }
 
-    private ValueTask ReadBarrierAsync(CancellationToken cancellationToken) =>
-        _raft?.ReadBarrierAsync(cancellationToken) ?? ValueTask.CompletedTask;
+    private async ValueTask ReadBarrierAsync(CancellationToken cancellationToken)
+    {
+        if (_raft is { } raft)
+        {
+            await raft.ReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+            // The barrier returns once the read point is applied; applied entries become readable a commit later.
+            // A failed commit fails the store, which every later read reports on its own.
+            await WhenAppliedVisible.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
 
     private RaftReplicator Replicator => _raft ?? throw new UnavailableException("The cluster member is still starting; retry shortly");
 
@@ -59,6 +68,7 @@ public sealed partial class StarciteEngine
     /// conflict, by content. Decided here rather than in the apply step, because comparing needs a read.</summary>
     private async ValueTask<AppendResult> ResolveAcceptedEarlierAsync(SessionRuntime runtime, AppendCommand command, CancellationToken cancellationToken)
     {
+        await WhenAppliedVisible.WaitAsync(cancellationToken).ConfigureAwait(false); // the earlier event may not be readable yet
         var earlier = await FetchAcceptedEarlierAsync(runtime, command, cancellationToken).ConfigureAwait(false);
         AppendResult result;
         lock (runtime.SyncRoot)
@@ -93,6 +103,8 @@ public sealed partial class StarciteEngine
         public AppliedPosition Applied => engine.Applied;
 
         public StoreCheckpoint LastCheckpoint => engine.LastCheckpoint;
+
+        public Task WhenAppliedVisible => engine.WhenAppliedVisible;
 
         public ValueTask ApplyAsync(IReadOnlyList<WriteCommand> commands, AppliedWrite[]? outcomes, AppliedPosition position, CancellationToken cancellationToken) =>
             engine.ApplyAsync(commands, outcomes, position, cancellationToken);

@@ -46,6 +46,7 @@ internal sealed class StarciteStateMachine(IReplicatedStore store, string incomi
 
         if (entry.IsSnapshot)
         {
+            await store.WhenAppliedVisible.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // the install replaces what they publish
             await InstallAsync(entry, token).ConfigureAwait(false);
             return store.Applied.Index;
         }
