@@ -23,8 +23,10 @@ public sealed class ClusterOptions
     /// <summary>Default largest number of appends the leader packs into one Raft entry.</summary>
     public const int DefaultMaxBatchCommands = 256;
 
-    /// <summary>Default number of Raft entries the leader keeps in flight at once.</summary>
-    public const int DefaultMaxBatchesInFlight = 4;
+    /// <summary>Default number of Raft entries the leader keeps in flight at once: one. Each entry costs WAL flushes on
+    /// every member whatever its size, so under load one entry at a time, gathering every write that arrived meanwhile,
+    /// beat four (docs/benchmarks.md, Cluster); a lone write still leaves at once.</summary>
+    public const int DefaultMaxBatchesInFlight = 1;
 
     /// <summary>The Raft endpoints of every member (<c>host:port</c>), the same list on every node. Empty: no cluster.</summary>
     public IList<string> Members { get; set; } = [];
