@@ -46,7 +46,7 @@ public sealed class ReplicationTests
     }
 
     [Fact]
-    public async Task ReadOnAFollower_RightAfterAnAck_AlwaysSeesTheAcknowledgedEvent()
+    public async Task ReadOnAnyMember_RightAfterAnAck_AlwaysSeesTheAcknowledgedEvent()
     {
         await using var cluster = await InProcessCluster.StartAsync();
         var leader = await cluster.WaitForLeaderAsync();
@@ -55,12 +55,15 @@ public sealed class ReplicationTests
         for (var n = 1; n <= 50; n++)
         {
             var ack = await cluster[leader].AppendAsync("ses_a", InProcessCluster.Event("p", n), Ct);
-            foreach (var follower in cluster.Running.Where(i => i != leader))
+            // The leader included: an ack comes before the event's local commit, so reads wait for it to be visible.
+            foreach (var member in cluster.Running)
             {
                 // The cursor from the ack is valid on every member at once: a tail from it opens, history reaches it.
-                await using var tail = await cluster[follower].OpenTailAsync("ses_a", ack.Seq, Ct);
-                var session = await cluster[follower].GetSessionAsync("ses_a", Ct);
+                await using var tail = await cluster[member].OpenTailAsync("ses_a", ack.Seq, Ct);
+                var session = await cluster[member].GetSessionAsync("ses_a", Ct);
                 Assert.Equal(ack.Seq, session!.LastSeq);
+                var page = await cluster[member].ReadEventsAsync("ses_a", ack.Seq - 1, cancellationToken: Ct);
+                Assert.Equal(ack.Seq, Assert.Single(page.Events).Seq);
             }
         }
     }
