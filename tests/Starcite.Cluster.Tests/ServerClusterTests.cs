@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-
+using Starcite.Archive.Tests.TestSupport;
 using Starcite.Cluster.Tests.TestSupport;
 
 namespace Starcite.Cluster.Tests;
@@ -141,5 +141,5 @@ public sealed class ServerClusterTests
         $$"""{"type":"content","payload":{"text":"{{producer}}-{{producerSeq}}"},"actor":"agent:test","producer_id":"{{producer}}","producer_seq":{{producerSeq}}}""";
 
     private static Task<bool> WaitForAcksAsync(ConcurrentDictionary<(string, string, long), long> acked, int count, long after = 0, Func<long>? lastAck = null) =>
-        InProcessCluster.WaitUntilAsync(() => acked.Count >= count && (lastAck is null || lastAck() > after) ? true : (bool?)null, $"{count} acknowledged appends");
+        Eventually.ValueAsync(() => acked.Count >= count && (lastAck is null || lastAck() > after) ? true : (bool?)null, $"{count} acknowledged appends");
 }

@@ -1,5 +1,6 @@
 using Npgsql;
 using Starcite.Archive.PostgreSql;
+using Starcite.Archive.Tests.TestSupport;
 using Starcite.Cluster.Tests.TestSupport;
 using Starcite.Sessions;
 
@@ -110,7 +111,7 @@ public sealed class LeaderOnlyArchiverTests : IAsyncLifetime
 
     /// <summary>Every running member reports archived_seq = last_seq = <paramref name="lastSeq"/> for every session.</summary>
     private static Task<bool> WaitArchivedEverywhereAsync(InProcessCluster cluster, long lastSeq) =>
-        InProcessCluster.WaitUntilAsync(async () =>
+        Eventually.ValueAsync(async () =>
         {
             foreach (var member in cluster.Running)
             {

@@ -1,4 +1,5 @@
 using Starcite.Archive;
+using Starcite.Archive.Tests.TestSupport;
 using Starcite.Replication;
 using Starcite.Sessions;
 
@@ -10,8 +11,6 @@ namespace Starcite.Cluster.Tests.TestSupport;
 /// </summary>
 public sealed class InProcessCluster : IAsyncDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
     private readonly string _root = Path.Combine(Path.GetTempPath(), "starcite-cluster-tests", Guid.NewGuid().ToString("N"));
     private readonly string[] _members;
     private readonly StarciteEngine?[] _engines;
@@ -95,7 +94,7 @@ public sealed class InProcessCluster : IAsyncDisposable
     /// <summary>Waits until some running member leads and every running member follows it; returns the leader.</summary>
     public async Task<int> WaitForLeaderAsync()
     {
-        return await WaitUntilAsync(() =>
+        return await Eventually.ValueAsync(() =>
         {
             var running = Running.ToList();
             var leaders = running.Where(i => this[i].Cluster?.Role == ClusterRole.Leader).ToList();
@@ -109,37 +108,8 @@ public sealed class InProcessCluster : IAsyncDisposable
 
     /// <summary>Waits until member <paramref name="i"/> has session <paramref name="sessionId"/> with at least <paramref name="lastSeq"/> events.</summary>
     public Task WaitForLastSeqAsync(int i, string sessionId, long lastSeq) =>
-        WaitUntilAsync(() => _engines[i] is { } engine && engine.TryGetCommittedSeq(sessionId) >= lastSeq ? true : (bool?)null,
+        Eventually.UntilAsync(() => _engines[i] is { } engine && engine.TryGetCommittedSeq(sessionId) >= lastSeq,
             $"member {i} to hold {sessionId} up to seq {lastSeq}");
-
-    /// <summary>Polls <paramref name="probe"/> until it returns a value, failing after the deadline.</summary>
-    public static Task<T> WaitUntilAsync<T>(Func<T?> probe, string what)
-        where T : struct => WaitUntilAsync(() => Task.FromResult(probe()), what);
-
-    /// <summary>Polls <paramref name="probe"/> until it returns a value, failing after the deadline.</summary>
-    public static async Task<T> WaitUntilAsync<T>(Func<Task<T?>> probe, string what)
-        where T : struct
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(Deadline);
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            try
-            {
-                await timer.WaitForNextTickAsync(deadline.Token);
-            }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-        }
-    }
 
     public static AppendRequest Event(string producer, long producerSeq, long? expectedSeq = null, string type = "content") => new()
     {

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Starcite.Archive.Tests.TestSupport;
 using Starcite.Server.Tests.TestSupport;
 
 namespace Starcite.Cluster.Tests.TestSupport;
@@ -70,7 +71,7 @@ public sealed class ServerCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until every running member is ready and names the same leader; returns the leader's index.</summary>
-    public Task<int> WaitForLeaderAsync() => InProcessCluster.WaitUntilAsync(async () =>
+    public Task<int> WaitForLeaderAsync() => Eventually.ValueAsync(async () =>
     {
         var running = Enumerable.Range(0, Size).Where(i => _nodes[i] is not null).ToList();
         var views = (await Task.WhenAll(running.Select(async i => (Index: i, View: await ReadyViewAsync(i))))).ToList();

@@ -42,7 +42,7 @@ public sealed class ArchiveServerTests
         var id = await server.CreateWithEventsAsync(0, "ses_s3");
         await server.AppendManyAsync(id, "p1", 1, 300, new string('x', 1000));
         await WaitForArchivedSeqAsync(server, id, 300);
-        await Eventually.TrueAsync(() => Task.FromResult(logs.Entries.Any(e => e.Contains("LogReclaimed", StringComparison.Ordinal))), "local history was reclaimed");
+        await Eventually.UntilAsync(() => logs.Entries.Any(e => e.Contains("LogReclaimed", StringComparison.Ordinal)), "local history was reclaimed");
         await server.AppendManyAsync(id, "p1", 301, 20); // a local tail after the archived part
 
         var pages = new List<JsonElement>();
@@ -120,7 +120,7 @@ public sealed class ArchiveServerTests
     private static async Task WaitForArchivedSeqAsync(ServerHost server, string id, long seq)
     {
         var observed = -1L;
-        await Eventually.TrueAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             var session = await SessionAsync(server, id);
             var archived = session.GetProperty("archived_seq").GetInt64();

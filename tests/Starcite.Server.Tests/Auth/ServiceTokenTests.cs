@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
+using Starcite.Archive.Tests.TestSupport;
 using Starcite.Server.Tests.TestSupport;
 
 namespace Starcite.Server.Tests.Auth;

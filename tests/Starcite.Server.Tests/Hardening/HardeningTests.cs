@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Starcite.Archive.Tests.TestSupport;
 using Starcite.Server.Tests.TestSupport;
 
 namespace Starcite.Server.Tests.Hardening;
