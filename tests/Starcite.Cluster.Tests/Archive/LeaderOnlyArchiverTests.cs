@@ -17,8 +17,8 @@ public sealed class LeaderOnlyArchiverTests : IAsyncLifetime
 {
     private static readonly string[] Sessions = ["ses_a", "ses_b"];
     private readonly string _schema = "t_" + Guid.NewGuid().ToString("N");
-    private readonly List<CountingArchiveStore> _stores = [];
-    private readonly CountingArchiveStore?[] _byMember = new CountingArchiveStore?[3];
+    private readonly List<RecordingArchiveStore> _stores = [];
+    private readonly RecordingArchiveStore?[] _byMember = new RecordingArchiveStore?[3];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -60,18 +60,18 @@ public sealed class LeaderOnlyArchiverTests : IAsyncLifetime
 
         await AppendAsync(cluster[leader], 1, 100);
         await WaitArchivedEverywhereAsync(cluster, 100);
-        Assert.True(_byMember[leader]!.Writes > 0, "the leader never archived");
-        Assert.All(cluster.Running.Where(i => i != leader), i => Assert.Equal(0, _byMember[i]!.Writes));
+        Assert.True(_byMember[leader]!.WriteAttempts > 0, "the leader never archived");
+        Assert.All(cluster.Running.Where(i => i != leader), i => Assert.Equal(0, _byMember[i]!.WriteAttempts));
 
         // The leader goes; the new one archives what follows from the replicated archived_seq, not from the start.
         await cluster.StopMemberAsync(leader);
         var next = await cluster.WaitForLeaderAsync();
         await AppendAsync(cluster[next], 101, 200);
         await WaitArchivedEverywhereAsync(cluster, 200);
-        Assert.All(cluster.Running.Where(i => i != next), i => Assert.Equal(0, _byMember[i]!.Writes));
+        Assert.All(cluster.Running.Where(i => i != next), i => Assert.Equal(0, _byMember[i]!.WriteAttempts));
         foreach (var id in Sessions)
         {
-            var writes = _byMember[next]!.Confirmed.Where(w => w.Session.Id == id && w.Events.Count > 0).ToList();
+            var writes = _byMember[next]!.Confirmed.SelectMany(batch => batch).Where(w => w.Session.Id == id && w.Events.Count > 0).ToList();
             Assert.NotEmpty(writes);
             Assert.Equal(101, writes[0].Events[0].Seq);
         }
@@ -89,9 +89,9 @@ public sealed class LeaderOnlyArchiverTests : IAsyncLifetime
 
     private PostgreSqlArchiveOptions Options() => new() { ConnectionString = Connection, Schema = _schema };
 
-    private CountingArchiveStore OpenStore(int member)
+    private RecordingArchiveStore OpenStore(int member)
     {
-        var store = new CountingArchiveStore(new PostgreSqlArchiveStore(Options()));
+        var store = new RecordingArchiveStore(new PostgreSqlArchiveStore(Options()));
         _stores.Add(store);
         _byMember[member] = store;
         return store;
