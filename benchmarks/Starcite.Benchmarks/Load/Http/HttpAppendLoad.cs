@@ -32,33 +32,48 @@ internal static class HttpAppendLoad
         Uri[] targets = options.Spread ? [.. server.Nodes] : [server.BaseAddress];
         var payload = Payloads.OfSize(options.PayloadBytes);
         var writers = new Writer[connections];
+        var raws = new RawHttpConnection[options.HttpClient ? 0 : connections];
         for (var w = 0; w < connections; w++)
         {
             var target = targets[w % targets.Length];
-            writers[w] = options.HttpClient
-                ? new Writer(w, connections, sessions, payload, target == server.BaseAddress ? client : LoadServer.CreateClient(target, connections))
-                : new Writer(w, connections, sessions, payload, await RawHttpConnection.ConnectAsync(target));
+            if (options.HttpClient)
+            {
+                writers[w] = new Writer(w, connections, sessions, payload, target == server.BaseAddress ? client : LoadServer.CreateClient(target, connections));
+            }
+            else
+            {
+                raws[w] = await RawHttpConnection.ConnectAsync(target);
+                writers[w] = new Writer(w, connections, sessions, payload, raws[w]);
+            }
         }
 
-        Console.WriteLine($"  client: {(options.HttpClient ? "HttpClient (SocketsHttpHandler)" : "raw HTTP/1.1 sockets, one per connection (--httpclient for HttpClient)")}");
+        // Raw connections run in one polling loop (wrk's way); HttpClient writers each in a loop of their own.
+        Task<LatencySummary> Appends(double seconds) => options.HttpClient
+            ? ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(seconds), (w, _) => writers[w].AppendAsync())
+            : RawHttpLoop.RunAsync(raws, TimeSpan.FromSeconds(seconds), w => writers[w].NextAppend(), 201);
+        Task<LatencySummary> Lives(double seconds) => options.HttpClient
+            ? ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(seconds), (w, _) => writers[w].LiveAsync())
+            : RawHttpLoop.RunAsync(raws, TimeSpan.FromSeconds(seconds), w => writers[w].Live, 200);
+
+        Console.WriteLine($"  client: {(options.HttpClient ? "HttpClient (SocketsHttpHandler)" : "raw HTTP/1.1 sockets, one per connection, in one polling loop (--httpclient for HttpClient)")}");
         // Warm-up: connections, and the JIT's tiers on both paths (the first seconds of appends run unoptimised code).
-        await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(1), (w, _) => writers[w].LiveAsync());
-        await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(3), (w, _) => writers[w].AppendAsync());
+        await Lives(1);
+        await Appends(3);
         var baseline = new List<LatencySummary>();
         var appends = new List<LatencySummary>();
         for (var round = 1; round <= options.Rounds; round++)
         {
-            var live = await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(options.Seconds), (w, _) => writers[w].LiveAsync());
+            var live = await Lives(options.Seconds);
             Console.WriteLine($"  round {round} baseline GET /health/live {live}");
-            var append = await ClosedLoop.RunAsync(connections, TimeSpan.FromSeconds(options.Seconds), (w, _) => writers[w].AppendAsync());
+            var append = await Appends(options.Seconds);
             Console.WriteLine($"  round {round} POST append            {append}");
             baseline.Add(live);
             appends.Add(append);
         }
 
-        foreach (var writer in writers)
+        foreach (var raw in raws)
         {
-            writer.Dispose();
+            raw.Dispose();
         }
 
         var b = ClosedLoop.MedianByThroughput(baseline);
@@ -118,16 +133,18 @@ internal static class HttpAppendLoad
     }
 
     /// <summary>One connection's producer: it cycles through its share of the sessions, counting producer_seq per session.
-    /// It sends through a raw connection of its own, or through a shared HttpClient.</summary>
-    private sealed class Writer : IDisposable
+    /// It builds requests for its raw connection, or sends them through a shared HttpClient.</summary>
+    private sealed class Writer
     {
+        // Producer ids differ between runs, so a rerun against the same --url server appends instead of deduplicating.
+        private static readonly string RunId = Guid.NewGuid().ToString("N")[..8];
+
         private readonly string[] _paths;
         private readonly long[] _producerSeqs;
         private readonly AppendBodies _bodies;
         private readonly HttpClient? _client;
         private readonly RawHttpConnection? _raw;
         private readonly byte[][] _rawHeads = [];
-        private readonly byte[] _rawLive = [];
         private long _next;
 
         public Writer(int index, int writers, string[] sessions, byte[] payload, HttpClient client)
@@ -138,7 +155,7 @@ internal static class HttpAppendLoad
         {
             _raw = raw;
             _rawHeads = [.. _paths.Select(raw.PostHead)];
-            _rawLive = raw.GetRequest("/health/live");
+            Live = raw.GetRequest("/health/live");
         }
 
         private Writer(int index, int writers, string[] sessions, byte[] payload)
@@ -146,19 +163,22 @@ internal static class HttpAppendLoad
             var mine = sessions.Where((_, i) => i % writers == index).DefaultIfEmpty(sessions[index % sessions.Length]).ToArray();
             _paths = mine.Select(id => $"/v1/sessions/{id}/append").ToArray();
             _producerSeqs = new long[mine.Length];
-            _bodies = new AppendBodies($"w{index}", payload);
+            _bodies = new AppendBodies($"w{index}-{RunId}", payload);
+        }
+
+        /// <summary>The raw <c>GET /health/live</c> request.</summary>
+        public byte[] Live { get; } = [];
+
+        /// <summary>The next append as a raw request.</summary>
+        public ReadOnlyMemory<byte> NextAppend()
+        {
+            var (slot, body) = Next();
+            return _raw!.Post(_rawHeads[slot], body);
         }
 
         public async ValueTask AppendAsync()
         {
-            var slot = (int)(_next++ % _paths.Length);
-            var body = _bodies.For(++_producerSeqs[slot]);
-            if (_raw is not null)
-            {
-                Expect(await _raw.PostAsync(_rawHeads[slot], body), 201, "append");
-                return;
-            }
-
+            var (slot, body) = Next();
             using var response = await _client!.PostAsync(_paths[slot], LoadServer.Json(body));
             if (response.StatusCode != HttpStatusCode.Created)
             {
@@ -168,24 +188,17 @@ internal static class HttpAppendLoad
 
         public async ValueTask LiveAsync()
         {
-            if (_raw is not null)
-            {
-                Expect(await _raw.SendAsync(_rawLive), 200, "/health/live");
-                return;
-            }
-
             using var response = await _client!.GetAsync("/health/live");
-            Expect((int)response.StatusCode, 200, "/health/live");
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                throw new InvalidOperationException($"/health/live: {(int)response.StatusCode}");
+            }
         }
 
-        public void Dispose() => _raw?.Dispose();
-
-        private static void Expect(int status, int expected, string what)
+        private (int Slot, byte[] Body) Next()
         {
-            if (status != expected)
-            {
-                throw new InvalidOperationException($"{what}: {status}");
-            }
+            var slot = (int)(_next++ % _paths.Length);
+            return (slot, _bodies.For(++_producerSeqs[slot]));
         }
     }
 }

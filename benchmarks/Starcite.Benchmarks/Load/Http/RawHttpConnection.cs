@@ -10,7 +10,8 @@ namespace Starcite.Benchmarks.Load.Http;
 /// response parser that only finds the status and Content-Length. The load tool shares the server's two cores, so a
 /// lighter client leaves more of them to the server (the way wrk is used); HttpClient costs about 60 µs per request.
 /// </summary>
-/// <remarks>One request at a time; no chunked responses (the server sends Content-Length on every API answer).</remarks>
+/// <remarks>One request at a time; no chunked responses (the server sends Content-Length on every API answer). Driven by
+/// <see cref="RawHttpLoop"/>.</remarks>
 internal sealed class RawHttpConnection : IDisposable
 {
     private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
@@ -20,6 +21,8 @@ internal sealed class RawHttpConnection : IDisposable
     private readonly string _hostHeader;
     private readonly string? _authorization;
     private byte[] _buffer = new byte[16 * 1024];
+    private byte[] _request = new byte[4 * 1024];
+    private int _filled;
 
     private RawHttpConnection(Socket socket, string hostHeader, string? token)
     {
@@ -32,7 +35,9 @@ internal sealed class RawHttpConnection : IDisposable
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var addresses = await Dns.GetHostAddressesAsync(baseAddress.Host);
-        await socket.ConnectAsync(addresses.First(a => a.AddressFamily == AddressFamily.InterNetwork), baseAddress.Port);
+        // Synchronous on purpose: a socket that never runs an async operation stays out of .NET's epoll engine, which
+        // would otherwise wake a thread-pool worker on every readiness event the polling loop already handles.
+        socket.Connect(addresses.First(a => a.AddressFamily == AddressFamily.InterNetwork), baseAddress.Port);
         return new RawHttpConnection(socket, $"{baseAddress.Host}:{baseAddress.Port}", token);
     }
 
@@ -40,74 +45,73 @@ internal sealed class RawHttpConnection : IDisposable
     public byte[] PostHead(string path) =>
         Encoding.ASCII.GetBytes($"POST {path} HTTP/1.1\r\nHost: {_hostHeader}\r\n{_authorization}Content-Type: application/json\r\nContent-Length: ");
 
+    public Socket Socket => _socket;
+
     public byte[] GetRequest(string path) => Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: {_hostHeader}\r\n{_authorization}\r\n");
 
-    /// <summary>Sends a POST of <paramref name="body"/> and returns the response status (the body is read and dropped).</summary>
-    public async ValueTask<int> PostAsync(byte[] head, byte[] body)
+    /// <summary>A POST of <paramref name="body"/> after <paramref name="head"/>, built in this connection's request buffer (valid until the next call).</summary>
+    public ReadOnlyMemory<byte> Post(byte[] head, byte[] body)
     {
         var length = head.Length + 24 + body.Length;
-        var request = length <= _buffer.Length ? _buffer : new byte[length];
-        head.CopyTo(request, 0);
+        if (length > _request.Length)
+        {
+            _request = new byte[length];
+        }
+
+        head.CopyTo(_request, 0);
         var at = head.Length;
-        Utf8Formatter.TryFormat(body.Length, request.AsSpan(at), out var digits);
+        Utf8Formatter.TryFormat(body.Length, _request.AsSpan(at), out var digits);
         at += digits;
-        "\r\n\r\n"u8.CopyTo(request.AsSpan(at));
+        "\r\n\r\n"u8.CopyTo(_request.AsSpan(at));
         at += 4;
-        body.CopyTo(request, at);
-        await SendAsync(request.AsMemory(0, at + body.Length));
-        return await ReadResponseAsync();
+        body.CopyTo(_request, at);
+        return _request.AsMemory(0, at + body.Length);
     }
 
-    public async ValueTask<int> SendAsync(byte[] request)
-    {
-        await SendAsync(request.AsMemory());
-        return await ReadResponseAsync();
-    }
-
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> request)
+    /// <summary>Sends the whole request (blocking: a request fits in the socket's send buffer, as only one is in flight).</summary>
+    public void Send(ReadOnlySpan<byte> request)
     {
         while (request.Length > 0)
         {
-            var sent = await _socket.SendAsync(request, SocketFlags.None);
-            request = request[sent..];
+            request = request[_socket.Send(request, SocketFlags.None)..];
         }
     }
 
-    private async ValueTask<int> ReadResponseAsync()
+    /// <summary>
+    /// Reads what the socket has (call it when the socket is readable, so the read does not block) and returns true,
+    /// with the status, once the whole response is in (its body is dropped).
+    /// </summary>
+    public bool TryReceiveResponse(out int status)
     {
-        var filled = 0;
-        int headEnd;
-        while ((headEnd = _buffer.AsSpan(0, filled).IndexOf(HeaderEnd)) < 0)
+        status = 0;
+        if (_filled == _buffer.Length)
         {
-            filled += await ReceiveAsync(filled);
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+
+        var received = _socket.Receive(_buffer.AsSpan(_filled), SocketFlags.None);
+        _filled += received > 0 ? received : throw new IOException("The server closed the connection.");
+        var headEnd = _buffer.AsSpan(0, _filled).IndexOf(HeaderEnd);
+        if (headEnd < 0)
+        {
+            return false;
         }
 
         var head = _buffer.AsSpan(0, headEnd);
-        var status = (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0'); // "HTTP/1.1 201 ..."
-        var bodyLength = BodyLength(head);
-        var total = headEnd + HeaderEnd.Length + bodyLength;
+        var total = headEnd + HeaderEnd.Length + BodyLength(head);
         if (total > _buffer.Length)
         {
             Array.Resize(ref _buffer, total);
         }
 
-        while (filled < total)
+        if (_filled < total)
         {
-            filled += await ReceiveAsync(filled);
+            return false;
         }
 
-        return status;
-    }
-
-    private async ValueTask<int> ReceiveAsync(int filled)
-    {
-        if (filled == _buffer.Length)
-        {
-            Array.Resize(ref _buffer, _buffer.Length * 2);
-        }
-
-        var received = await _socket.ReceiveAsync(_buffer.AsMemory(filled), SocketFlags.None);
-        return received > 0 ? received : throw new IOException("The server closed the connection.");
+        status = (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0'); // "HTTP/1.1 201 ..."
+        _filled = 0; // one request in flight: nothing follows the response
+        return true;
     }
 
     private static int BodyLength(ReadOnlySpan<byte> head)
