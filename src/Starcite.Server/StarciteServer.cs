@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration.Memory;
 using OpenTelemetry.Metrics;
 using Starcite.Server.Archive;
 using Starcite.Server.Auth;
@@ -23,6 +24,7 @@ public static class StarciteServer
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        AddLoggingDefaults(builder.Configuration);
         ApplyOriginalVariables(builder);
         configure?.Invoke(builder);
 
@@ -54,6 +56,20 @@ public static class StarciteServer
         app.MapAuthEndpoints();
         return app;
     }
+
+    /// <summary>
+    /// appsettings.json's log levels as the lowest-precedence source, so a server started from another directory (whose
+    /// content root has no appsettings.json) does not log every request at Information; any source overrides them.
+    /// </summary>
+    private static void AddLoggingDefaults(ConfigurationManager configuration) =>
+        configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                ["Logging:LogLevel:Default"] = "Information",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+            },
+        });
 
     private static void ApplyOriginalVariables(WebApplicationBuilder builder)
     {

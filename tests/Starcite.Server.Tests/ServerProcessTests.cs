@@ -124,6 +124,23 @@ public sealed class ServerProcessTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task StartedFromADirectoryWithoutAppsettings_LogsItsOwnLinesButNotEveryRequest()
+    {
+        var elsewhere = Path.Combine(_dataDirectory, "cwd");
+        Directory.CreateDirectory(elsewhere);
+        await using var server = await ServerProcess.StartAsync(ServerDll, Path.Combine(_dataDirectory, "data"), workingDirectory: elsewhere);
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        await PostAsync(http, "/v1/sessions", """{"id":"ses_1"}""");
+        await PostAsync(http, "/v1/sessions/ses_1/append", Appends.Body("p", 1));
+        Assert.Equal(0, await server.TerminateAsync());
+
+        Assert.Contains("Starcite engine started", server.Output, StringComparison.Ordinal);
+        Assert.Contains($"Content root path: {elsewhere}", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.AspNetCore.Routing", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Microsoft.AspNetCore.Hosting.Diagnostics", server.Output, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         if (Directory.Exists(_dataDirectory))

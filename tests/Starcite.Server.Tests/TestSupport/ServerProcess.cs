@@ -55,22 +55,29 @@ public sealed class ServerProcess : IAsyncDisposable
     /// Starts the server on <paramref name="dataDirectory"/> and returns once it listens and, unless
     /// <paramref name="requireReady"/> is false, <c>/health/ready</c> answers 200 (a single node recovers before Kestrel
     /// opens its port, so it is ready as soon as it listens; a cluster member is ready once a leader is known).
+    /// With <paramref name="workingDirectory"/> the process runs there with the server's own log levels; otherwise it
+    /// runs here and logs warnings only (and the lifetime lines this class waits for).
     /// </summary>
     public static async Task<ServerProcess> StartAsync(string dllPath, string dataDirectory, IReadOnlyDictionary<string, string>? settings = null,
-        TimeSpan? timeout = null, string url = "http://127.0.0.1:0", bool requireReady = true)
+        TimeSpan? timeout = null, string url = "http://127.0.0.1:0", bool requireReady = true, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
         };
         start.ArgumentList.Add(dllPath);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(url);
         start.Environment["STARCITE_DATA_DIR"] = dataDirectory;
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        if (workingDirectory is null)
+        {
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            start.Environment["Logging__LogLevel__Microsoft.Hosting.Lifetime"] = "Information";
+        }
+
         start.Environment["Logging__Console__FormatterName"] = "simple";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
