@@ -78,8 +78,8 @@ internal sealed class RawHttpConnection : IDisposable
     }
 
     /// <summary>
-    /// Reads what the socket has (call it when the socket is readable, so the read does not block) and returns true,
-    /// with the status, once the whole response is in (its body is dropped).
+    /// Reads once from the socket (after a poll said it is readable, this returns what arrived; otherwise it waits for
+    /// the next bytes) and returns true, with the status, once the whole response is in (its body is dropped).
     /// </summary>
     public bool TryReceiveResponse(out int status)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 
 namespace Starcite.Benchmarks.Load.Http;
 
@@ -27,33 +26,30 @@ internal static class RawHttpLoop
     {
         var recorder = new LatencyRecorder(connections.Count);
         var sentAt = new long[connections.Count];
-        var bySocket = Enumerable.Range(0, connections.Count).ToDictionary(i => connections[i].Socket);
-        var waiting = new List<Socket>(connections.Count);
-        var ready = new List<Socket>(connections.Count);
+        using var epoll = new Epoll(connections.Count);
         var started = Stopwatch.GetTimestamp();
         var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        var giveUpAt = stopAt + (long)(DrainTimeout.TotalSeconds * Stopwatch.Frequency);
         for (var i = 0; i < connections.Count; i++)
         {
+            epoll.Watch(connections[i].Socket, i);
             sentAt[i] = Stopwatch.GetTimestamp();
             connections[i].Send(nextRequest(i).Span);
-            waiting.Add(connections[i].Socket);
         }
 
         var lastDone = started;
-        while (waiting.Count > 0)
+        var inFlight = connections.Count;
+        while (inFlight > 0)
         {
-            ready.Clear();
-            ready.AddRange(waiting);
-            Socket.Select(ready, null, null, 100_000);
-            var now = Stopwatch.GetTimestamp();
-            if (ready.Count == 0 && now > stopAt + (long)(DrainTimeout.TotalSeconds * Stopwatch.Frequency))
+            var ready = epoll.Wait(100);
+            if (ready.IsEmpty && Stopwatch.GetTimestamp() > giveUpAt)
             {
-                throw new TimeoutException($"{waiting.Count} responses did not arrive within {DrainTimeout.TotalSeconds} s of the end of the run.");
+                throw new TimeoutException($"{inFlight} responses did not arrive within {DrainTimeout.TotalSeconds} s of the end of the run.");
             }
 
             foreach (var socket in ready)
             {
-                var i = bySocket[socket];
+                var i = (int)socket.Data;
                 if (!connections[i].TryReceiveResponse(out var status))
                 {
                     continue;
@@ -73,7 +69,7 @@ internal static class RawHttpLoop
                 }
                 else
                 {
-                    waiting.Remove(socket);
+                    inFlight--;
                 }
             }
         }
