@@ -38,7 +38,7 @@ internal sealed class WebSocketTail(SessionTail tail, int? batchSize, TailSettin
         using var frames = new TailFrames();
         try
         {
-            await SendUntilEndedAsync(socket, frames, ended.Token);
+            await SendUntilEndedAsync(socket, frames, ended.Token, httpContext.RequestAborted);
             // The engine closed (shutdown): everything fetched was sent.
             await CloseAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "server shutting down", inbound);
         }
@@ -67,11 +67,16 @@ internal sealed class WebSocketTail(SessionTail tail, int? batchSize, TailSettin
         }
     }
 
-    private async Task SendUntilEndedAsync(WebSocket socket, TailFrames frames, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends events until <paramref name="ended"/>, which only interrupts the wait for more: a send it cancelled would
+    /// abort the socket (a WebSocket cannot resume a half-sent frame), and then no close frame could follow. A send ends
+    /// early only when the connection does.
+    /// </summary>
+    private async Task SendUntilEndedAsync(WebSocket socket, TailFrames frames, CancellationToken ended, CancellationToken connectionGone)
     {
-        while (await tail.WaitToReadAsync(cancellationToken))
+        while (await tail.WaitToReadAsync(ended))
         {
-            await SendReadyAsync(socket, frames, cancellationToken);
+            await SendReadyAsync(socket, frames, connectionGone);
         }
     }
 
