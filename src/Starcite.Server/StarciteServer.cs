@@ -54,8 +54,8 @@ public static class StarciteServer
     }
 
     /// <summary>
-    /// appsettings.json's log levels as the lowest-precedence source, so a server started from another directory (whose
-    /// content root has no appsettings.json) does not log every request at Information; any source overrides them.
+    /// The server's log levels, in code rather than in appsettings.json so they hold wherever the server is started
+    /// (its content root is the working directory); as the lowest-precedence source, any other source overrides them.
     /// </summary>
     private static void AddLoggingDefaults(ConfigurationManager configuration) =>
         configuration.Sources.Insert(0, new MemoryConfigurationSource
