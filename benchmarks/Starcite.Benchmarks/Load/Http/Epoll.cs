@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
@@ -26,6 +27,19 @@ internal sealed partial class Epoll : IDisposable
 
         _fd = Check(CreateEpoll(0));
         _ready = new Event[capacity];
+    }
+
+    /// <summary>
+    /// A TCP connection to <paramref name="server"/> (no Nagle) fit to watch here: it is connected synchronously, because a
+    /// socket that never runs an async operation stays out of .NET's epoll engine, which would otherwise wake a
+    /// thread-pool worker on every readiness event this one already reports.
+    /// </summary>
+    public static async Task<Socket> ConnectAsync(Uri server)
+    {
+        var address = (await Dns.GetHostAddressesAsync(server.Host)).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        socket.Connect(address, server.Port);
+        return socket;
     }
 
     /// <summary>Watches <paramref name="socket"/> for reads; <see cref="Wait"/> reports it as <paramref name="token"/>.</summary>

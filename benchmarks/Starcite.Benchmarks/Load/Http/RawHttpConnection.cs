@@ -1,5 +1,4 @@
 using System.Buffers.Text;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -31,15 +30,8 @@ internal sealed class RawHttpConnection : IDisposable
         _authorization = token is null ? null : $"Authorization: Bearer {token}\r\n";
     }
 
-    public static async Task<RawHttpConnection> ConnectAsync(Uri baseAddress, string? token = null)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var addresses = await Dns.GetHostAddressesAsync(baseAddress.Host);
-        // Synchronous on purpose: a socket that never runs an async operation stays out of .NET's epoll engine, which
-        // would otherwise wake a thread-pool worker on every readiness event the polling loop already handles.
-        socket.Connect(addresses.First(a => a.AddressFamily == AddressFamily.InterNetwork), baseAddress.Port);
-        return new RawHttpConnection(socket, $"{baseAddress.Host}:{baseAddress.Port}", token);
-    }
+    public static async Task<RawHttpConnection> ConnectAsync(Uri baseAddress, string? token = null) =>
+        new(await Epoll.ConnectAsync(baseAddress), $"{baseAddress.Host}:{baseAddress.Port}", token);
 
     /// <summary>The request head for POSTing JSON to <paramref name="path"/>; the body length is appended per request.</summary>
     public byte[] PostHead(string path) =>

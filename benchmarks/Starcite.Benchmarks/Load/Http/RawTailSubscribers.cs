@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -108,9 +107,7 @@ internal sealed class RawTailSubscribers : IDisposable
 
         public static async Task<Subscriber> ConnectAsync(Uri server, string session)
         {
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            var address = (await Dns.GetHostAddressesAsync(server.Host)).First(a => a.AddressFamily == AddressFamily.InterNetwork);
-            socket.Connect(address, server.Port); // synchronous: the socket stays out of .NET's epoll engine (see Epoll)
+            var socket = await Epoll.ConnectAsync(server);
             socket.Send(Encoding.ASCII.GetBytes(
                 $"GET /v1/sessions/{session}/tail?cursor=0 HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
