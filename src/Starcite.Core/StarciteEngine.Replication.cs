@@ -68,7 +68,7 @@ public sealed partial class StarciteEngine
     /// conflict, by content. Decided here rather than in the apply step, because comparing needs a read.</summary>
     private async ValueTask<AppendResult> ResolveAcceptedEarlierAsync(SessionRuntime runtime, AppendCommand command, CancellationToken cancellationToken)
     {
-        await WhenAppliedVisible.WaitAsync(cancellationToken).ConfigureAwait(false); // the earlier event may not be readable yet
+        // FetchAcceptedEarlierAsync waits for this session's publication of the producer's events: no wider wait is needed.
         var earlier = await FetchAcceptedEarlierAsync(runtime, command, cancellationToken).ConfigureAwait(false);
         AppendResult result;
         lock (runtime.SyncRoot)
