@@ -11,6 +11,23 @@ public sealed record HostileRequest(string Method, string Path, byte[]? Body, st
         var raw = Raw is null ? "" : " raw: " + Encoding.Latin1.GetString(Raw.AsSpan(0, Math.Min(Raw.Length, 200)));
         return $"{Method} {Path[..Math.Min(Path.Length, 200)]} [{string.Join("; ", Headers.Select(h => $"{h.Name}: {h.Value[..Math.Min(h.Value.Length, 60)]}"))}] {body}{raw}";
     }
+
+    /// <summary>The request as the bytes of one HTTP/1.1 request on its own connection (what HttpClient sends).</summary>
+    public byte[] ToHttp(string host)
+    {
+        var head = new StringBuilder($"{Method} {Path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n");
+        foreach (var (name, value) in Headers)
+        {
+            head.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+
+        if (Body is not null)
+        {
+            head.Append(ContentType is null ? "" : $"Content-Type: {ContentType}\r\n").Append("Content-Length: ").Append(Body.Length).Append("\r\n");
+        }
+
+        return [.. Encoding.Latin1.GetBytes(head.Append("\r\n").ToString()), .. Body ?? []];
+    }
 }
 
 /// <summary>
