@@ -42,9 +42,10 @@ public static class StarciteServer
             kestrel.Limits.MaxRequestBodySize = (context.Configuration.GetSection("Starcite:Server").Get<ServerOptions>()?.MaxBodyBytes
                 ?? ServerOptions.DefaultMaxBodyBytes) + (1 << 20));
 
-        // A connection's reads and writes continue on the thread that completed the socket operation (a thread-pool
-        // thread: socket completions are not inlined) instead of hopping through Kestrel's I/O queues. Every handler
-        // here is asynchronous, so nothing blocks those threads; on 2 cores it is +20-30 % appends/s (docs/benchmarks.md).
+        // A connection's reads and writes continue on the thread that completed the socket operation instead of hopping
+        // through Kestrel's I/O queues (the server process also inlines the completions themselves: see
+        // InlineSocketCompletions). Every handler here is asynchronous, so nothing blocks those threads; on 2 cores it is
+        // +20-30 % appends/s (docs/benchmarks.md).
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         var app = builder.Build();
         app.UseContractErrors();

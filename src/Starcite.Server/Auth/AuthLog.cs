@@ -15,9 +15,10 @@ internal static partial class AuthLog
 
     [LoggerMessage(EventId = 2201, EventName = "EffectiveServerOptions", Level = LogLevel.Information,
         Message = "Server: MaxBodyBytes={MaxBodyBytes}, MaxRequestHeadersBytes={MaxRequestHeadersBytes}, MaxConnectionsPerClient={MaxConnectionsPerClient}, " +
-                  "AllowedOrigins={AllowedOrigins}, WebSocketPingInterval={PingInterval}, WebSocketPongTimeout={PongTimeout}, SseKeepAliveInterval={SseKeepAlive}")]
+                  "AllowedOrigins={AllowedOrigins}, WebSocketPingInterval={PingInterval}, WebSocketPongTimeout={PongTimeout}, SseKeepAliveInterval={SseKeepAlive}, " +
+                  "SocketCompletions={SocketCompletions}")]
     public static partial void EffectiveServerOptions(ILogger logger, long maxBodyBytes, int maxRequestHeadersBytes, int maxConnectionsPerClient,
-        string allowedOrigins, TimeSpan pingInterval, TimeSpan pongTimeout, TimeSpan sseKeepAlive);
+        string allowedOrigins, TimeSpan pingInterval, TimeSpan pongTimeout, TimeSpan sseKeepAlive, string socketCompletions);
 
     [LoggerMessage(EventId = 2202, EventName = "JwksFetched", Level = LogLevel.Information,
         Message = "Fetched {Count} signing key(s) from {JwksUrl} ({Skipped} unusable key(s) left out)")]

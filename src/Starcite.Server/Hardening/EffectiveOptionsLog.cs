@@ -13,7 +13,7 @@ internal sealed class EffectiveOptionsLog(IOptions<ServerOptions> server, IOptio
         var s = server.Value;
         var origins = s.AllowedOrigins.Count == 0 ? "(same origin only)" : string.Join(' ', s.AllowedOrigins);
         AuthLog.EffectiveServerOptions(logger, s.MaxBodyBytes, s.MaxRequestHeadersBytes, s.MaxConnectionsPerClient, origins,
-            s.WebSocketPingInterval, s.WebSocketPongTimeout, s.SseKeepAliveInterval);
+            s.WebSocketPingInterval, s.WebSocketPongTimeout, s.SseKeepAliveInterval, InlineSocketCompletions.Mode);
         var a = auth.Value;
         var jwksUrl = AuthLog.Redact(a.JwksUrl);
         var secret = a.PrincipalTokenSecret is { Length: > 0 } ? "(set, redacted)" : "(unset)";
