@@ -5,7 +5,7 @@ namespace Starcite.Server;
 /// <summary>
 /// Runs socket completions on .NET's epoll thread instead of posting each one to the thread pool, the runtime half of
 /// Kestrel's <c>UnsafePreferInlineScheduling</c> (which the server turns on): a request is read, handled up to its first
-/// real wait, and answered without a thread hop. On this project's 2-core machine it is 8-17 % more appends/s (six of
+/// real wait, and answered without a thread hop. On this project's 2-core machine it is 4-17 % more appends/s (six of
 /// six alternating pairs, docs/benchmarks.md). It is safe because nothing on a request's path blocks a thread: every
 /// wait is asynchronous and a commit completes on FASTER's own threads.
 /// </summary>
@@ -29,7 +29,11 @@ internal static class InlineSocketCompletions
         }
     }
 
-    /// <summary>True for a single node whose operator has not set the variable.</summary>
+    /// <summary>
+    /// True for a single node (no cluster members, as <see cref="ClusterOptions.IsEnabled"/> decides) whose operator has
+    /// not set the variable. Only the member list is bound: a bad value elsewhere in the section is the options
+    /// validation's to report, with its own message, when the host starts.
+    /// </summary>
     public static bool IsWanted(IConfiguration configuration, string? operatorSetting) =>
-        operatorSetting is null && !(configuration.GetSection("Starcite:Cluster").Get<ClusterOptions>()?.IsEnabled ?? false);
+        operatorSetting is null && (configuration.GetSection("Starcite:Cluster:Members").Get<string[]>() ?? []).Length == 0;
 }

@@ -19,6 +19,9 @@ public sealed class InlineSocketCompletionsTests : IDisposable
         Assert.True(InlineSocketCompletions.IsWanted(Configuration([]), operatorSetting: null));
         Assert.False(InlineSocketCompletions.IsWanted(Configuration(new() { ["Starcite:Cluster:Members:0"] = "127.0.0.1:7001" }), operatorSetting: null));
         Assert.False(InlineSocketCompletions.IsWanted(Configuration([]), operatorSetting: "0"));
+
+        // A bad value elsewhere in the section is left for the options validation to report when the host starts.
+        Assert.True(InlineSocketCompletions.IsWanted(Configuration(new() { ["Starcite:Cluster:LowerElectionTimeoutMilliseconds"] = "soon" }), operatorSetting: null));
     }
 
     [Fact]
