@@ -29,9 +29,7 @@ public sealed class RawWebSocket : IDisposable
         var tcp = new TcpClient();
         await tcp.ConnectAsync(server.Host, server.Port, cancellationToken);
         var socket = new RawWebSocket(tcp);
-        var request = $"GET {pathAndQuery} HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                      "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
-        await socket._stream.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
+        await socket._stream.WriteAsync(Encoding.ASCII.GetBytes(WebSocketFrames.UpgradeRequest(server, pathAndQuery)), cancellationToken);
         await socket.ReadResponseAsync(cancellationToken);
         return socket;
     }
@@ -42,20 +40,10 @@ public sealed class RawWebSocket : IDisposable
         while (true)
         {
             var head = await ReadExactlyAsync(2, cancellationToken);
-            long length = head[1] & 0x7F; // server frames are never masked
-            if (length == 126)
-            {
-                var ext = await ReadExactlyAsync(2, cancellationToken);
-                length = (ext[0] << 8) | ext[1];
-            }
-            else if (length == 127)
-            {
-                var ext = await ReadExactlyAsync(8, cancellationToken);
-                length = ext.Aggregate(0L, (value, b) => (value << 8) | b);
-            }
-
+            var header = WebSocketFrames.HeaderLength(head[1]) is var size and > 2 ? [.. head, .. await ReadExactlyAsync(size - 2, cancellationToken)] : head;
+            var length = WebSocketFrames.PayloadLength(header);
             var payload = await ReadExactlyAsync((int)length, cancellationToken);
-            if ((head[0] & 0x0F) == opcode)
+            if (WebSocketFrames.Opcode(head[0]) == opcode)
             {
                 return payload;
             }

@@ -1,8 +1,8 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using Starcite.Server.Tests.TestSupport;
 
 namespace Starcite.Benchmarks.Load.Http;
 
@@ -108,9 +108,7 @@ internal sealed class RawTailSubscribers : IDisposable
         public static async Task<Subscriber> ConnectAsync(Uri server, string session)
         {
             var socket = await Epoll.ConnectAsync(server);
-            socket.Send(Encoding.ASCII.GetBytes(
-                $"GET /v1/sessions/{session}/tail?cursor=0 HTTP/1.1\r\nHost: {server.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+            socket.Send(Encoding.ASCII.GetBytes(WebSocketFrames.UpgradeRequest(server, $"/v1/sessions/{session}/tail?cursor=0")));
             var buffer = new byte[64 * 1024];
             var filled = 0;
             int headEnd;
@@ -164,37 +162,21 @@ internal sealed class RawTailSubscribers : IDisposable
         }
 
         /// <summary>A whole unmasked frame at the start of <paramref name="data"/>: its opcode and payload range.</summary>
-        private bool TryFrame(ReadOnlySpan<byte> data, out int opcode, out Range payload, out int frameLength)
+        private static bool TryFrame(ReadOnlySpan<byte> data, out int opcode, out Range payload, out int frameLength)
         {
             (opcode, payload, frameLength) = (0, default, 0);
-            if (data.Length < 2)
+            if (data.Length < 2 || WebSocketFrames.HeaderLength(data[1]) is var header && data.Length < header)
             {
                 return false;
             }
 
-            var (header, length) = (data[1] & 0x7F) switch
+            var end = header + (int)WebSocketFrames.PayloadLength(data[..header]);
+            if (data.Length < end)
             {
-                126 when data.Length >= 4 => (4, (long)BinaryPrimitives.ReadUInt16BigEndian(data[2..])),
-                127 when data.Length >= 10 => (10, (long)BinaryPrimitives.ReadUInt64BigEndian(data[2..])),
-                126 or 127 => (0, 0L),
-                var small => (2, small),
-            };
-            if (header == 0)
-            {
-                return false;
+                return false; // Receive grows a full buffer, so a frame larger than it still arrives whole
             }
 
-            if (header + length > _buffer.Length)
-            {
-                Array.Resize(ref _buffer, (int)(header + length)); // the caller reads the next bytes after this one's end
-            }
-
-            if (data.Length < header + length)
-            {
-                return false;
-            }
-
-            (opcode, payload, frameLength) = (data[0] & 0x0F, new Range(header, header + (int)length), header + (int)length);
+            (opcode, payload, frameLength) = (WebSocketFrames.Opcode(data[0]), new Range(header, end), end);
             return true;
         }
 
