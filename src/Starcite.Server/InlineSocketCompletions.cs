@@ -30,10 +30,10 @@ internal static class InlineSocketCompletions
     }
 
     /// <summary>
-    /// True for a single node (no cluster members, as <see cref="ClusterOptions.IsEnabled"/> decides) whose operator has
-    /// not set the variable. Only the member list is bound: a bad value elsewhere in the section is the options
+    /// True for a single node whose operator has not set the variable. Only the member list is bound (and
+    /// <see cref="ClusterOptions.IsEnabled"/> asked of it): a bad value elsewhere in the section is the options
     /// validation's to report, with its own message, when the host starts.
     /// </summary>
     public static bool IsWanted(IConfiguration configuration, string? operatorSetting) =>
-        operatorSetting is null && (configuration.GetSection("Starcite:Cluster:Members").Get<string[]>() ?? []).Length == 0;
+        operatorSetting is null && !new ClusterOptions { Members = configuration.GetSection("Starcite:Cluster:Members").Get<List<string>>() ?? [] }.IsEnabled;
 }
