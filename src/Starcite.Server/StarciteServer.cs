@@ -49,7 +49,9 @@ public static class StarciteServer
         builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         var app = builder.Build();
         app.UseContractErrors();
-        app.UseWebSockets();
+        // Only a request asking to upgrade (HTTP/1.1's Upgrade header, HTTP/2's extended CONNECT) can become a WebSocket;
+        // for any other the middleware would still allocate its handshake feature, on every append.
+        app.UseWhen(context => context.Request.Headers.Upgrade.Count > 0 || HttpMethods.IsConnect(context.Request.Method), upgrade => upgrade.UseWebSockets());
         app.UseStarciteHardening();
         app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics");
@@ -69,6 +71,8 @@ public static class StarciteServer
             {
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+                // ASP.NET's request log: while it is on at any level, each request also gets a logging scope and an Activity.
+                ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
             },
         });
 
