@@ -21,15 +21,15 @@ internal static class AuthEndpoints
                 : "Principal tokens are disabled: STARCITE_AUTH_PRINCIPAL_TOKEN_SECRET is not set").ToResult();
         }
 
-        var (document, error) = await RequestBody.ReadObjectAsync(request, server.Value.MaxBodyBytes, allowEmpty: false, cancellationToken);
-        using (document)
+        var (body, error) = await RequestBody.ReadObjectAsync(request, server.Value.MaxBodyBytes, allowEmpty: false, cancellationToken);
+        using (body)
         {
             if (error is not null)
             {
                 return error.ToResult();
             }
 
-            var (issue, invalid) = IssueRequest.Parse(document!.RootElement, auth.Value);
+            var (issue, invalid) = IssueRequest.Parse(body!.Root, auth.Value);
             if (invalid is not null)
             {
                 return invalid.ToResult();

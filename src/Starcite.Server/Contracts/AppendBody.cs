@@ -8,9 +8,11 @@ namespace Starcite.Server.Contracts;
 internal static class AppendBody
 {
     /// <param name="body">The request body.</param>
+    /// <param name="utf8">The UTF-8 text <paramref name="body"/> was parsed from: the JSON fields of the request are slices
+    /// of it, so it must stay unchanged until the engine has taken the request.</param>
     /// <param name="principalActor">With a principal token, its actor (<c>type:id</c>): <c>actor</c> then defaults to
     /// it, and any other value is 403 <c>forbidden</c> (an actor cannot be spoofed). Null otherwise.</param>
-    public static (AppendRequest? Request, ApiError? Error) Parse(JsonElement body, string? principalActor = null)
+    public static (AppendRequest? Request, ApiError? Error) Parse(JsonElement body, ReadOnlyMemory<byte> utf8, string? principalActor = null)
     {
         const string code = "invalid_event";
         if (!JsonFields.TryString(body, "type", out var type, out var error)
@@ -20,17 +22,17 @@ internal static class AppendBody
             || !JsonFields.TryString(body, "idempotency_key", out var idempotencyKey, out error)
             || !JsonFields.TryInteger(body, "producer_seq", 1, out var producerSeq, out error)
             || !JsonFields.TryInteger(body, "expected_seq", 0, out var expectedSeq, out error)
-            || !JsonFields.TryObject(body, "payload", out var payload, out error))
+            || !JsonFields.TryObject(body, "payload", utf8, out var payload, out error))
         {
             return (null, new ApiError(StatusCodes.Status400BadRequest, code, error!));
         }
 
-        if (!JsonFields.TryObject(body, "metadata", out var metadata, out error))
+        if (!JsonFields.TryObject(body, "metadata", utf8, out var metadata, out error))
         {
             return (null, new ApiError(StatusCodes.Status400BadRequest, "invalid_metadata", error!));
         }
 
-        if (!JsonFields.TryObject(body, "refs", out var refs, out error))
+        if (!JsonFields.TryObject(body, "refs", utf8, out var refs, out error))
         {
             return (null, new ApiError(StatusCodes.Status400BadRequest, "invalid_refs", error!));
         }
@@ -54,7 +56,7 @@ internal static class AppendBody
         return (new AppendRequest
         {
             Type = type!,
-            Payload = payload,
+            Payload = payload!.Value,
             Actor = actor!,
             ProducerId = producerId!,
             ProducerSeq = producerSeq!.Value,

@@ -7,53 +7,84 @@ namespace Starcite.Server.Contracts;
 /// <summary>Reads a request body up to a limit and parses it as one JSON object.</summary>
 internal static class RequestBody
 {
+    private static readonly ReadOnlyMemory<byte> EmptyObject = "{}"u8.ToArray();
+
     /// <summary>The parsed body (dispose it), or the contract error: 413 over the limit, 400 <c>invalid_json</c>.</summary>
-    public static async Task<(JsonDocument? Document, ApiError? Error)> ReadObjectAsync(HttpRequest request, long limit, bool allowEmpty, CancellationToken cancellationToken)
+    public static async Task<(JsonBody? Body, ApiError? Error)> ReadObjectAsync(HttpRequest request, long limit, bool allowEmpty, CancellationToken cancellationToken)
     {
-        var (bytes, error) = await ReadBytesAsync(request, limit, cancellationToken);
+        var (read, error) = await ReadAsync(request, limit, cancellationToken);
         if (error is not null)
         {
             return (null, error);
         }
 
+        var (buffer, length) = read;
         try
         {
-            if (bytes!.Length == 0)
+            if (length == 0)
             {
-                return allowEmpty ? (JsonDocument.Parse("{}"u8.ToArray()), null) : (null, ApiError.InvalidJson("The request body is empty; send a JSON object"));
+                return allowEmpty ? (new JsonBody(JsonDocument.Parse(EmptyObject), EmptyObject, null), null) : (null, ApiError.InvalidJson("The request body is empty; send a JSON object"));
             }
 
-            var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 64 });
+            // Parsed in place (a document over memory keeps no copy), so the body's JSON fields can be slices of it.
+            var utf8 = buffer.AsMemory(0, length);
+            var document = JsonDocument.Parse(utf8, new JsonDocumentOptions { MaxDepth = 64 });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
+                Release(buffer);
                 return (null, ApiError.InvalidJson("The request body must be a JSON object"));
             }
 
-            return (document, null);
+            return (new JsonBody(document, utf8, buffer), null);
         }
         catch (JsonException ex)
         {
+            Release(buffer);
             return (null, ApiError.InvalidJson($"The request body is not valid JSON: {ex.Message}"));
         }
     }
 
-    /// <summary>The whole body, or 413 <c>payload_too_large</c> as soon as it passes the limit.</summary>
+    /// <summary>The whole body as its own array, or 413 <c>payload_too_large</c> as soon as it passes the limit.</summary>
     public static async Task<(byte[]? Body, ApiError? Error)> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var (read, error) = await ReadAsync(request, limit, cancellationToken);
+        if (error is not null)
+        {
+            return (null, error);
+        }
+
+        var bytes = read.Buffer.AsSpan(0, read.Length).ToArray();
+        Release(read.Buffer);
+        return (bytes, null);
+    }
+
+    /// <summary>Gives back a buffer <see cref="ReadAsync"/> rented (an empty body rents none).</summary>
+    public static void Release(byte[] buffer)
+    {
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The whole body in an array rented from the shared pool (return it), or 413 as soon as it passes the limit.</summary>
+    private static async Task<((byte[] Buffer, int Length) Read, ApiError? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
-            return (null, ApiError.PayloadTooLarge(limit));
+            return (default, ApiError.PayloadTooLarge(limit));
         }
 
         var body = request.BodyReader;
+        var held = Math.Min(limit, Array.MaxLength); // one array holds the body
         while (true)
         {
             var read = await body.ReadAsync(cancellationToken);
-            if (read.Buffer.Length > limit)
+            if (read.Buffer.Length > held)
             {
                 body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                return (null, ApiError.PayloadTooLarge(limit));
+                return (default, ApiError.PayloadTooLarge(limit));
             }
 
             if (!read.IsCompleted)
@@ -62,9 +93,31 @@ internal static class RequestBody
                 continue;
             }
 
-            var bytes = read.Buffer.ToArray();
+            var length = (int)read.Buffer.Length;
+            var buffer = length == 0 ? [] : ArrayPool<byte>.Shared.Rent(length);
+            read.Buffer.CopyTo(buffer);
             body.AdvanceTo(read.Buffer.End);
-            return (bytes, null);
+            return ((buffer, length), null);
+        }
+    }
+}
+
+/// <summary>A request body parsed as a JSON object, over the UTF-8 it was read into; disposing it returns that buffer.</summary>
+internal sealed class JsonBody(JsonDocument document, ReadOnlyMemory<byte> utf8, byte[]? pooled) : IDisposable
+{
+    private byte[]? _pooled = pooled;
+
+    public JsonElement Root => document.RootElement;
+
+    /// <summary>The body's UTF-8 text; the document's raw values are slices of it.</summary>
+    public ReadOnlyMemory<byte> Utf8 => utf8;
+
+    public void Dispose()
+    {
+        document.Dispose();
+        if (Interlocked.Exchange(ref _pooled, null) is { } buffer)
+        {
+            RequestBody.Release(buffer);
         }
     }
 }

@@ -25,16 +25,16 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> CreateAsync(HttpRequest request, StarciteEngine engine, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var (document, error) = await RequestBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, allowEmpty: true, cancellationToken);
-        using (document)
+        var (body, error) = await RequestBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, allowEmpty: true, cancellationToken);
+        using (body)
         {
             if (error is not null)
             {
                 return error.ToResult();
             }
 
-            var (parsed, invalid) = CreateSessionBody.Parse(document!.RootElement);
-            var (create, denied) = invalid is null ? AccessPolicy.ForCreate(AuthContext.Of(request.HttpContext), parsed!, document.RootElement) : (null, invalid);
+            var (parsed, invalid) = CreateSessionBody.Parse(body!.Root);
+            var (create, denied) = invalid is null ? AccessPolicy.ForCreate(AuthContext.Of(request.HttpContext), parsed!, body.Root) : (null, invalid);
             if (denied is not null)
             {
                 return denied.ToResult();
@@ -86,15 +86,17 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> AppendAsync(string id, HttpRequest request, StarciteEngine engine, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        var (document, error) = await RequestBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, allowEmpty: false, cancellationToken);
-        using (document)
+        // The request's JSON fields are slices of the body's pooled buffer: it stays rented until the engine has taken
+        // (and copied) them.
+        var (body, error) = await RequestBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, allowEmpty: false, cancellationToken);
+        using (body)
         {
             if (error is not null)
             {
                 return error.ToResult();
             }
 
-            var (append, invalid) = AppendBody.Parse(document!.RootElement, AuthContext.Of(request.HttpContext).Actor);
+            var (append, invalid) = AppendBody.Parse(body!.Root, body.Utf8, AuthContext.Of(request.HttpContext).Actor);
             if (invalid is not null)
             {
                 return invalid.ToResult();
