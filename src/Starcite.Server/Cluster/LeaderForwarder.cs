@@ -27,15 +27,17 @@ internal sealed class LeaderForwarder(IOptions<ServerOptions> options) : IDispos
     };
 
     /// <summary>The endpoint filter of the write routes: forwards to the leader when this member is a follower.</summary>
-    public static async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public static ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var engine = http.RequestServices.GetRequiredService<StarciteEngine>();
-        if (engine.Cluster is not { Role: not Replication.ClusterRole.Leader } cluster)
-        {
-            return await next(context); // a single node, or the leader
-        }
+        return engine.Cluster is { Role: not Replication.ClusterRole.Leader } cluster
+            ? ForwardOrRefuseAsync(http, cluster)
+            : next(context); // a single node, or the leader: no await here, no state machine per request
+    }
 
+    private static async ValueTask<object?> ForwardOrRefuseAsync(HttpContext http, Replication.ClusterStatus cluster)
+    {
         if (http.Request.Headers.ContainsKey(ForwardedHeader) || cluster.LeaderClientUrl is null)
         {
             return ApiError.Unavailable("No leader is reachable from this node yet (an election may be running); retry shortly").ToResult();
