@@ -71,8 +71,6 @@ public static class StarciteServer
             {
                 ["Logging:LogLevel:Default"] = "Information",
                 ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-                // ASP.NET's request log: while it is on at any level, each request also gets a logging scope and an Activity.
-                ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
             },
         });
 
