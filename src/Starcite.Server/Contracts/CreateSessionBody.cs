@@ -7,7 +7,7 @@ namespace Starcite.Server.Contracts;
 /// <summary>The create-session request body of contract §2; every field is optional. Unknown fields are ignored.</summary>
 internal static class CreateSessionBody
 {
-    public static (CreateSessionRequest? Request, ApiError? Error) Parse(JsonElement body)
+    public static (CreateSessionRequest? Request, ApiError? Error) Parse(JsonElement body, ReadOnlyMemory<byte> utf8)
     {
         if (!JsonFields.TryString(body, "id", out var id, out var error))
         {
@@ -19,7 +19,7 @@ internal static class CreateSessionBody
             return (null, new ApiError(StatusCodes.Status400BadRequest, "invalid_event", error!));
         }
 
-        if (!JsonFields.TryObject(body, "metadata", out var metadata, out error))
+        if (!JsonFields.TryObject(body, "metadata", utf8, out var metadata, out error))
         {
             return (null, new ApiError(StatusCodes.Status400BadRequest, "invalid_metadata", error!));
         }

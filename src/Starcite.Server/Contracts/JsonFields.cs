@@ -62,27 +62,12 @@ internal static class JsonFields
         return true;
     }
 
-    /// <summary>A copy of the raw UTF-8 text of a JSON object field, or null when absent or JSON null; any other type is an error.</summary>
-    public static bool TryObject(JsonElement body, string name, out byte[]? value, out string? error)
-    {
-        var found = TryObjectElement(body, name, out var element, out error);
-        value = found && element is { } e ? JsonMarshal.GetRawUtf8Value(e).ToArray() : null;
-        return found;
-    }
-
     /// <summary>
-    /// As <see cref="TryObject(JsonElement, string, out byte[], out string)"/>, but the text is a slice of
-    /// <paramref name="source"/>, the UTF-8 the document was parsed from in place, so nothing is copied; the slice is
-    /// valid as long as <paramref name="source"/> is.
+    /// The raw UTF-8 text of a JSON object field, or null when absent or JSON null; any other type is an error. The text
+    /// is a slice of <paramref name="source"/>, the UTF-8 the document was parsed from in place, so nothing is copied;
+    /// it is valid as long as <paramref name="source"/> is.
     /// </summary>
     public static bool TryObject(JsonElement body, string name, ReadOnlyMemory<byte> source, out ReadOnlyMemory<byte>? value, out string? error)
-    {
-        var found = TryObjectElement(body, name, out var element, out error);
-        value = found && element is { } e ? SliceOf(source, JsonMarshal.GetRawUtf8Value(e)) : null;
-        return found;
-    }
-
-    private static bool TryObjectElement(JsonElement body, string name, out JsonElement? value, out string? error)
     {
         value = null;
         error = null;
@@ -97,15 +82,11 @@ internal static class JsonFields
             return false;
         }
 
-        value = element;
+        var raw = JsonMarshal.GetRawUtf8Value(element);
+        // A document parsed from memory reads it in place, so its raw values lie inside it; a copy covers any other source.
+        value = source.Span.Overlaps(raw, out var offset) ? source.Slice(offset, raw.Length) : raw.ToArray();
         return true;
     }
-
-    // A document parsed from memory reads it in place, so its raw values lie inside it; a copy covers any other case.
-    private static ReadOnlyMemory<byte> SliceOf(ReadOnlyMemory<byte> source, ReadOnlySpan<byte> raw) =>
-        source.Span.Overlaps(raw, out var offset) && offset >= 0 && offset + raw.Length <= source.Length
-            ? source.Slice(offset, raw.Length)
-            : raw.ToArray();
 
     /// <summary>The string's value; false when it escapes an unpaired surrogate, which no .NET string can hold faithfully.</summary>
     private static bool TryGetText(JsonElement element, out string? text)

@@ -33,7 +33,7 @@ internal static class SessionEndpoints
                 return error.ToResult();
             }
 
-            var (parsed, invalid) = CreateSessionBody.Parse(body!.Root);
+            var (parsed, invalid) = CreateSessionBody.Parse(body!.Root, body.Utf8);
             var (create, denied) = invalid is null ? AccessPolicy.ForCreate(AuthContext.Of(request.HttpContext), parsed!, body.Root) : (null, invalid);
             if (denied is not null)
             {
@@ -86,8 +86,6 @@ internal static class SessionEndpoints
 
     private static async Task<IResult> AppendAsync(string id, HttpRequest request, StarciteEngine engine, IOptions<ServerOptions> options, CancellationToken cancellationToken)
     {
-        // The request's JSON fields are slices of the body's pooled buffer: it stays rented until the engine has taken
-        // (and copied) them.
         var (body, error) = await RequestBody.ReadObjectAsync(request, options.Value.MaxBodyBytes, allowEmpty: false, cancellationToken);
         using (body)
         {
