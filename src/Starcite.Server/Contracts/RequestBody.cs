@@ -13,7 +13,7 @@ internal static class RequestBody
     /// <remarks>A value task: a body that has fully arrived by the time it is read (most) completes without a task.</remarks>
     public static async ValueTask<(JsonBody? Body, ApiError? Error)> ReadObjectAsync(HttpRequest request, long limit, bool allowEmpty, CancellationToken cancellationToken)
     {
-        var (read, error) = await ReadAsync(request, limit, cancellationToken);
+        var (read, error) = await ReadAsync(request, limit, CopyToPooled, cancellationToken);
         if (error is not null)
         {
             return (null, error);
@@ -49,18 +49,11 @@ internal static class RequestBody
     /// <summary>The whole body as its own array, or 413 <c>payload_too_large</c> as soon as it passes the limit.</summary>
     public static async ValueTask<(byte[]? Body, ApiError? Error)> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        var (read, error) = await ReadAsync(request, limit, cancellationToken);
-        if (error is not null)
-        {
-            return (null, error);
-        }
-
-        var bytes = read.Buffer.AsSpan(0, read.Length).ToArray();
-        Release(read.Buffer);
-        return (bytes, null);
+        var (bytes, error) = await ReadAsync(request, limit, static body => body.ToArray(), cancellationToken);
+        return (bytes, error);
     }
 
-    /// <summary>Gives back a buffer <see cref="ReadAsync"/> rented (an empty body rents none).</summary>
+    /// <summary>Gives back a buffer <see cref="CopyToPooled"/> rented (an empty body rents none).</summary>
     public static void Release(byte[] buffer)
     {
         if (buffer.Length > 0)
@@ -69,12 +62,20 @@ internal static class RequestBody
         }
     }
 
-    /// <summary>The whole body in an array rented from the shared pool (return it), or 413 as soon as it passes the limit.</summary>
-    private static async ValueTask<((byte[] Buffer, int Length) Read, ApiError? Error)> ReadAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    private static (byte[] Buffer, int Length) CopyToPooled(ReadOnlySequence<byte> body)
+    {
+        var length = (int)body.Length;
+        var buffer = length == 0 ? [] : ArrayPool<byte>.Shared.Rent(length);
+        body.CopyTo(buffer);
+        return (buffer, length);
+    }
+
+    /// <summary>The whole body, copied out of the request pipe by <paramref name="copy"/>, or 413 as soon as it passes the limit.</summary>
+    private static async ValueTask<(T Body, ApiError? Error)> ReadAsync<T>(HttpRequest request, long limit, Func<ReadOnlySequence<byte>, T> copy, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
-            return (default, ApiError.PayloadTooLarge(limit));
+            return (default!, ApiError.PayloadTooLarge(limit));
         }
 
         var body = request.BodyReader;
@@ -85,7 +86,7 @@ internal static class RequestBody
             if (read.Buffer.Length > held)
             {
                 body.AdvanceTo(read.Buffer.Start, read.Buffer.End);
-                return (default, ApiError.PayloadTooLarge(limit));
+                return (default!, ApiError.PayloadTooLarge(limit));
             }
 
             if (!read.IsCompleted)
@@ -94,16 +95,17 @@ internal static class RequestBody
                 continue;
             }
 
-            var length = (int)read.Buffer.Length;
-            var buffer = length == 0 ? [] : ArrayPool<byte>.Shared.Rent(length);
-            read.Buffer.CopyTo(buffer);
+            var copied = copy(read.Buffer);
             body.AdvanceTo(read.Buffer.End);
-            return ((buffer, length), null);
+            return (copied, null);
         }
     }
 }
 
-/// <summary>A request body parsed as a JSON object, over the UTF-8 it was read into; disposing it returns that buffer.</summary>
+/// <summary>
+/// A request body parsed as a JSON object, over the UTF-8 it was read into. Its raw values, and so the request fields
+/// parsed from it, are slices of that buffer: valid until it is disposed, which gives the buffer back.
+/// </summary>
 internal sealed class JsonBody(JsonDocument document, ReadOnlyMemory<byte> utf8, byte[]? pooled) : IDisposable
 {
     private byte[]? _pooled = pooled;
@@ -116,8 +118,9 @@ internal sealed class JsonBody(JsonDocument document, ReadOnlyMemory<byte> utf8,
     public void Dispose()
     {
         document.Dispose();
-        if (Interlocked.Exchange(ref _pooled, null) is { } buffer)
+        if (_pooled is { } buffer)
         {
+            _pooled = null; // a second Dispose must not return the buffer twice
             RequestBody.Release(buffer);
         }
     }
