@@ -18,6 +18,7 @@ public sealed partial class S3ArchiveStore
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is below 1.</exception>
     /// <exception cref="AmazonS3Exception">S3 refused a request.</exception>
     /// <exception cref="InvalidDataException">A record object is corrupt.</exception>
+    /// <exception cref="IOException">An object kept coming back torn or unreadable on every attempt (a server that rewrites objects in place while they are written, or a broken connection).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async ValueTask<SessionPage> ListSessionsAsync(string? afterId, int limit, CancellationToken cancellationToken)
     {

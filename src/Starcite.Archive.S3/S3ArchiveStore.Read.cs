@@ -22,6 +22,7 @@ public sealed partial class S3ArchiveStore
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="afterSeq"/> is negative or <paramref name="limit"/> is below 1.</exception>
     /// <exception cref="AmazonS3Exception">S3 refused a request.</exception>
     /// <exception cref="InvalidDataException">A chunk object is corrupt.</exception>
+    /// <exception cref="IOException">An object kept coming back torn or unreadable on every attempt (a server that rewrites objects in place while they are written, or a broken connection).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async ValueTask<IReadOnlyList<SessionEvent>> ReadEventsAsync(string sessionId, long afterSeq, int limit, CancellationToken cancellationToken)
     {

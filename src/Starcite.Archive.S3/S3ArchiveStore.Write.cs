@@ -19,6 +19,7 @@ public sealed partial class S3ArchiveStore
     /// <exception cref="ArgumentException">The batch breaks the rules of <see cref="ArchiveWrite"/>.</exception>
     /// <exception cref="AmazonS3Exception">S3 refused a request.</exception>
     /// <exception cref="InvalidDataException">A chunk to extend holds something that is not a chunk of its range.</exception>
+    /// <exception cref="IOException">An object kept coming back torn or unreadable on every attempt (a server that rewrites objects in place while they are written, or a broken connection).</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async ValueTask WriteAsync(IReadOnlyList<ArchiveWrite> batch, CancellationToken cancellationToken)
     {

@@ -37,10 +37,13 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
     /// <summary>User metadata holding the body length, so a read of an object replaced meanwhile is detected.</summary>
     private const string LengthMetadata = "starcite-length";
 
-    /// <summary>Attempts at reading an object whose body came back torn (see <see cref="GetParsedAsync{T}"/>).</summary>
-    private const int ReadAttempts = 4;
+    /// <summary>Reads of an object that keeps coming back torn before the read fails (see <see cref="GetParsedAsync{T}"/>).</summary>
+    internal const int ReadAttempts = 10;
 
-    private static readonly TimeSpan TornReadBackoff = TimeSpan.FromMilliseconds(25);
+    /// <summary>The ceiling of the first wait before re-reading a torn object; it doubles each time, up to <see cref="MaxTornReadBackoff"/>.</summary>
+    internal static readonly TimeSpan FirstTornReadBackoff = TimeSpan.FromMilliseconds(20);
+
+    internal static readonly TimeSpan MaxTornReadBackoff = TimeSpan.FromSeconds(1);
 
     private readonly AmazonS3Client _client;
     private readonly S3ArchiveOptions _options;
@@ -79,6 +82,7 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
     /// <returns>Completes when the layout is known.</returns>
     /// <exception cref="AmazonS3Exception">The bucket is missing or refused the request.</exception>
     /// <exception cref="InvalidDataException">The prefix holds a <c>layout.json</c> that is not a Starcite layout.</exception>
+    /// <exception cref="IOException">An object kept coming back torn or unreadable on every attempt (a server that rewrites objects in place while they are written, or a broken connection).</exception>
     /// <exception cref="InvalidOperationException">The layout was created by a newer version of this package.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
@@ -186,35 +190,70 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
     }
 
     /// <summary>
-    /// Reads and parses an object; null when the key does not exist (a missing bucket still throws). A body that comes
-    /// back torn (shorter than the length recorded at upload, cut off, or unparseable) is read again a few times:
-    /// S3 replaces objects atomically, but some S3-compatible servers (s3rver among them) rewrite the object in place,
-    /// so a GET that overlaps a PUT of the same key can see half of it.
+    /// Reads and parses an object; null when the key does not exist (a missing bucket still throws). A response that
+    /// comes back torn is read again: S3 replaces objects atomically, but some S3-compatible servers (s3rver among
+    /// them) rewrite the object's files in place, so a GET that overlaps a PUT of the same key can get half of it, or
+    /// headers of one version and the body of another.
     /// </summary>
+    /// <remarks>
+    /// One rewrite is over in milliseconds, but a writer extending the same chunk again and again can overlap several
+    /// reads in a row, so the waits grow exponentially up to <see cref="MaxTornReadBackoff"/>: the last attempts come
+    /// seconds after the first, when a burst of writes to one chunk is over. Each wait is jittered between half and all
+    /// of its ceiling, so retries do not fall into step with a writer that rewrites the key at a steady pace. An
+    /// object still torn then fails the call with an <see cref="IOException"/> naming the key and the last error.
+    /// </remarks>
     private async Task<T?> GetParsedAsync<T>(string key, Func<byte[], T> parse, CancellationToken cancellationToken)
         where T : class
     {
         for (var attempt = 1; ; attempt++)
         {
+            byte[]? data;
             try
             {
-                var data = await GetObjectAsync(key, cancellationToken).ConfigureAwait(false);
-                return data is null ? null : parse(data);
+                data = await GetObjectAsync(key, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (attempt < ReadAttempts && IsTornRead(e) && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (IsTornRead(e) && !cancellationToken.IsCancellationRequested)
             {
+                if (attempt == ReadAttempts)
+                {
+                    throw new IOException($"Object {key} came back torn on {ReadAttempts} reads in a row (the server kept replacing it, or " +
+                        $"answers with malformed responses); the last: {e.GetType().Name}: {e.Message}", e);
+                }
+
                 S3ArchiveLog.TornRead(_logger, key, attempt, e);
-                await Task.Delay(TornReadBackoff * attempt, _time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(TornReadBackoff(attempt), _time, cancellationToken).ConfigureAwait(false);
+                continue;
             }
+
+            // The body came back whole: the SDK checked it against its MD5 ETag when the response was disposed, and
+            // GetObjectAsync its length against the upload's. If it does not parse, it is stored that way (corrupt),
+            // and reading it again would only delay the error.
+            return data is null ? null : parse(data);
         }
     }
 
-    // IOException: the body ended early or its length differs from the upload's. InvalidDataException: it does not
-    // parse. A client-side AmazonClientException: the SDK's MD5 check of the body against the ETag failed.
-    // ArgumentException, AmazonUnmarshallingException: the SDK could not make sense of the headers. Errors the server
-    // reported (other AmazonServiceExceptions) are not torn reads; the SDK has already retried those it could.
+    /// <summary>The wait after the <paramref name="attempt"/>th torn read: between half and all of a doubling ceiling.</summary>
+    internal static TimeSpan TornReadBackoff(int attempt)
+    {
+        var ceiling = FirstTornReadBackoff * Math.Pow(2, attempt - 1);
+        ceiling = ceiling < MaxTornReadBackoff ? ceiling : MaxTornReadBackoff;
+        return ceiling * (0.5 + (Random.Shared.NextDouble() / 2));
+    }
+
+    // What a GET overlapping an in-place rewrite gets on s3rver, which serves an object from three files (body, MD5,
+    // metadata) that a PUT truncates and rewrites one after the other:
+    // - IOException: the body ended early (the file was truncated after its size was sent), or its length differs
+    //   from the upload's (the metadata file of another version).
+    // - AmazonClientException (client side): the SDK's MD5 check of the body against the ETag failed.
+    // - ArgumentException, FormatException: the SDK could not parse the ETag into an MD5 (AmazonS3ResponseHandler,
+    //   AWSSDKUtils.HexStringToBytes); s3rver sends ETag "" when it reads the MD5 file between truncate and write.
+    // - AmazonUnmarshallingException: the SDK could not make sense of other headers.
+    // - AmazonS3Exception 500 InternalError: s3rver failed to parse the half-written metadata file; the SDK's own
+    //   retries (MaxErrorRetry) may all land in the same rewrite.
+    // Other errors the server reported are not torn reads; the SDK has already retried those it could.
     private static bool IsTornRead(Exception e) =>
-        e is IOException or InvalidDataException or ArgumentException or AmazonUnmarshallingException
+        e is IOException or ArgumentException or FormatException or AmazonUnmarshallingException
+        || e is AmazonServiceException { StatusCode: HttpStatusCode.InternalServerError }
         || (e is AmazonClientException && e is not AmazonServiceException);
 
     private async Task<byte[]?> GetObjectAsync(string key, CancellationToken cancellationToken)
@@ -225,7 +264,7 @@ public sealed partial class S3ArchiveStore : IArchiveStore, IAsyncDisposable, ID
                 .ConfigureAwait(false);
             if (response.ContentLength < 0 || response.ContentLength > Array.MaxLength)
             {
-                throw new InvalidDataException($"Object {key} has an unusable length {response.ContentLength}.");
+                throw new IOException($"Object {key} came back with an unusable length {response.ContentLength}.");
             }
 
             var data = new byte[response.ContentLength];

@@ -142,7 +142,7 @@ public sealed class S3ObjectLayoutTests : IAsyncDisposable
         var whole = await _prefix.GetAsync(key);
         await _prefix.PutAsync(key, whole, recordedLength: whole.Length + 1);
 
-        await using var fresh = new S3ArchiveStore(_prefix.Options(eventsPerChunk: 10)); // no cached chunk
+        await using var fresh = new S3ArchiveStore(_prefix.Options(eventsPerChunk: 10), timeProvider: new InstantTimers()); // no cached chunk
         await Assert.ThrowsAsync<IOException>(async () => await fresh.ReadEventsAsync("ses_a", 0, 10, Ct));
     }
 
