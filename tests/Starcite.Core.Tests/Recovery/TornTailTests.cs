@@ -57,7 +57,7 @@ public sealed class TornTailTests(KilledWriterFixture killed) : IClassFixture<Ki
     private static long SectorPadding(StarciteOptions options)
     {
         var entries = LogFiles.Entries(options.DataDirectory, options.Storage.PageSize, options.Storage.SegmentSize);
-        return new FileInfo(LogFiles.LastSegment(options.DataDirectory)).Length - (entries[^1].End % options.Storage.SegmentSize);
+        return LogFiles.DataLength(LogFiles.LastSegment(options.DataDirectory)) - (entries[^1].End % options.Storage.SegmentSize);
     }
 
     /// <summary>

@@ -8,7 +8,8 @@ namespace Starcite.Tests.TestSupport;
 /// [N * segmentSize, (N + 1) * segmentSize) at file offset address - N * segmentSize. Each entry is a 12-byte header
 /// (8-byte per-entry checksum, 4-byte length) and the payload padded to 4 bytes; fast-commit records carry a negative
 /// length and a FasterLogRecoveryInfo payload (version, checksum, begin, until, commit number, ...). Entries never
-/// cross a page; a page ends in zeros. Files end at a 512-byte sector boundary, zero-padded after the last entry.
+/// cross a page; a page ends in zeros. Zeros follow the last entry to at least the next 512-byte sector boundary, and
+/// usually further: the device grows files in zero-filled steps, so a file's length is not where its data ends.
 /// </summary>
 public static class LogFiles
 {
@@ -28,6 +29,21 @@ public static class LogFiles
 
     public static int SegmentNumber(string path) => int.Parse(Path.GetExtension(path).AsSpan(1), CultureInfo.InvariantCulture);
 
+    /// <summary>Where a segment file's data ends: just past its last non-zero byte, rounded up to a 512-byte sector.</summary>
+    public static long DataLength(string path) => DataLength(File.ReadAllBytes(path));
+
+    private static int DataLength(byte[] bytes) => Math.Min(bytes.Length, (bytes.AsSpan().LastIndexOfAnyExcept((byte)0) + 1 + 511) & ~511);
+
+    /// <summary>
+    /// A segment file's bytes up to <see cref="DataLength(string)"/>: what the walk sees as the file, as if it ended there
+    /// (an entry that runs past it was torn, even when zeros fill its length).
+    /// </summary>
+    private static byte[] ReadData(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return bytes[..DataLength(bytes)];
+    }
+
     /// <summary>
     /// Walks every entry from the first address: stops at the first entry that is cut off, has an impossible length or
     /// runs into an unwritten page. Checksums are not verified; callers damage the files knowingly.
@@ -35,7 +51,7 @@ public static class LogFiles
     public static IReadOnlyList<LogEntry> Entries(string dataDirectory, long pageSize, long segmentSize)
     {
         var entries = new List<LogEntry>();
-        var files = Segments(dataDirectory).ToDictionary(SegmentNumber, File.ReadAllBytes);
+        var files = Segments(dataDirectory).ToDictionary(SegmentNumber, ReadData);
         var address = FirstAddress;
         while (true)
         {
@@ -121,11 +137,11 @@ public static class LogFiles
         var lastEvent = entries.Last(e => !e.IsCommit);
         var lastFile = LastSegment(dataDirectory);
         var lastFileBase = SegmentNumber(lastFile) * segmentSize;
-        var lastFileLength = new FileInfo(lastFile).Length;
+        var lastFileDataLength = DataLength(lastFile);
         switch (damage)
         {
             case LogDamage.CutFewBytes:
-                return Cut(lastFileBase + lastFileLength - 3);
+                return Cut(lastFileBase + lastFileDataLength - 3);
             case LogDamage.CutLastByteOfLastCommit:
                 return Cut(lastEntry.End - 1);
             case LogDamage.CutOneRecordWorth:
@@ -140,8 +156,8 @@ public static class LogFiles
 
                 return lastEvent.Address;
             case LogDamage.GarbageOverLastSector:
-                Scribble(lastFile, lastFileLength - 512, 512, seed: 43);
-                return lastFileBase + lastFileLength - 512;
+                Scribble(lastFile, lastFileDataLength - 512, 512, seed: 43);
+                return lastFileBase + lastFileDataLength - 512;
             case LogDamage.EmptyLastSegment:
                 TruncateTo(lastFile, 0);
                 return lastFileBase;

@@ -225,7 +225,7 @@ internal sealed partial class FasterEventLog : IEventLog
 
     private static (FasterLog Log, DeviceLogCommitCheckpointManager Manager, IDevice Device) OpenFaster(string directory, StorageOptions options)
     {
-        var device = Devices.CreateLogDevice(SegmentBasePath(directory), preallocateFile: false, deleteOnClose: false, recoverDevice: true);
+        var device = new SegmentFileDevice(SegmentBasePath(directory));
         var manager = new DeviceLogCommitCheckpointManager(
             new LocalStorageNamedDeviceFactory(),
             new DefaultCheckpointNamingScheme(Path.Combine(directory, "commits")),
@@ -262,15 +262,41 @@ internal sealed partial class FasterEventLog : IEventLog
     private static string SegmentPath(string directory, long segment) => $"{SegmentBasePath(directory)}.{segment}";
 
     /// <summary>
-    /// How many bytes the files hold past the recovered tail. A clean log ends at the tail rounded up to a 512-byte
-    /// sector, zero-padded; anything more is a torn or rolled-back tail.
+    /// How many bytes of data the files hold past the recovered tail. A clean log's data ends at the tail rounded up to
+    /// a 512-byte sector, and only zeros follow (the device grows files in zero-filled steps); any non-zero byte after
+    /// that, and any later segment, is a torn or rolled-back tail.
     /// </summary>
     private static long BytesPastTail(string directory, long tail, long segmentSize)
     {
         var segment = tail / segmentSize;
         var path = SegmentPath(directory, segment);
-        var extra = File.Exists(path) ? Math.Max(0, new FileInfo(path).Length - SectorEnd(tail % segmentSize)) : 0;
+        var from = SectorEnd(tail % segmentSize);
+        var extra = File.Exists(path) ? Math.Max(0, EndOfNonZeroBytes(path, from) - from) : 0;
         return extra + LaterSegments(directory, segment).Sum(later => new FileInfo(later).Length + 1);
+    }
+
+    /// <summary>The offset just past the last non-zero byte at or after <paramref name="from"/> (or <paramref name="from"/>).</summary>
+    private static long EndOfNonZeroBytes(string path, long from)
+    {
+        using var handle = File.OpenHandle(path);
+        var buffer = new byte[64 * 1024];
+        var end = from;
+        for (var offset = from; ;)
+        {
+            var read = RandomAccess.Read(handle, buffer, offset);
+            if (read == 0)
+            {
+                return end;
+            }
+
+            var last = buffer.AsSpan(0, read).LastIndexOfAnyExcept((byte)0);
+            if (last >= 0)
+            {
+                end = offset + last + 1;
+            }
+
+            offset += read;
+        }
     }
 
     /// <summary>True when the segment that holds the tail ends before it (or is missing while the tail is past its start).</summary>
