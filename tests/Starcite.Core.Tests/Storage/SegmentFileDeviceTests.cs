@@ -101,17 +101,7 @@ public sealed class SegmentFileDeviceTests
     {
         using var dir = new TempDirectory();
         var ct = TestContext.Current.CancellationToken;
-        long tail;
-        await using (var log = Open(dir.Path))
-        {
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.True(log.TryAppend(Record(i, 1000), out var address));
-                await log.WaitForCommitAsync(address, ct);
-            }
-
-            tail = log.TailAddress;
-        }
+        var tail = await AppendAndCloseAsync(dir.Path, first: 0, count: 20, ct);
 
         var segment = Path.Combine(dir.Path, "events.log.0");
         Assert.Equal(SegmentFileDevice.GrowthStep, new FileInfo(segment).Length); // 20 KB of data, then zeros to the step
@@ -129,17 +119,7 @@ public sealed class SegmentFileDeviceTests
     {
         using var dir = new TempDirectory();
         var ct = TestContext.Current.CancellationToken;
-        long tail;
-        await using (var log = Open(dir.Path))
-        {
-            for (var i = 0; i < 20; i++)
-            {
-                Assert.True(log.TryAppend(Record(i, 1000), out var address));
-                await log.WaitForCommitAsync(address, ct);
-            }
-
-            tail = log.TailAddress;
-        }
+        var tail = await AppendAndCloseAsync(dir.Path, first: 0, count: 20, ct);
 
         // A torn write from an earlier life: stale bytes well past the tail, inside the zeros.
         var segment = Path.Combine(dir.Path, "events.log.0");
@@ -148,12 +128,9 @@ public sealed class SegmentFileDeviceTests
         {
             Assert.Equal(tail, log.TailAddress);
             Assert.True(new FileInfo(segment).Length < 100_000, "the stale bytes were not cut");
-            for (var i = 0; i < 100; i++) // far enough to write over where the stale bytes were
-            {
-                Assert.True(log.TryAppend(Record(100 + i, 1000), out var address));
-                await log.WaitForCommitAsync(address, ct);
-            }
         }
+
+        await AppendAndCloseAsync(dir.Path, first: 100, count: 100, ct); // far enough to write over where the stale bytes were
 
         await using (var reopened = Open(dir.Path))
         {
@@ -161,6 +138,19 @@ public sealed class SegmentFileDeviceTests
             Assert.Equal(120, records.Count);
             Assert.Equal(Record(199, 1000), records[^1].Bytes);
         }
+    }
+
+    /// <summary>Appends records <paramref name="first"/>.. of 1,000 bytes, each committed; returns the tail after them.</summary>
+    private static async Task<long> AppendAndCloseAsync(string directory, int first, int count, CancellationToken ct)
+    {
+        await using var log = Open(directory);
+        for (var i = first; i < first + count; i++)
+        {
+            Assert.True(log.TryAppend(Record(i, 1000), out var address));
+            await log.WaitForCommitAsync(address, ct);
+        }
+
+        return log.TailAddress;
     }
 
     private static FasterEventLog Open(string directory) =>
