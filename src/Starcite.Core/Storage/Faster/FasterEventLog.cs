@@ -334,8 +334,7 @@ internal sealed partial class FasterEventLog : IEventLog
     }
 
     private static IEnumerable<string> LaterSegments(string directory, long segment) =>
-        Directory.EnumerateFiles(directory, "events.log.*")
-            .Where(path => long.TryParse(Path.GetExtension(path).AsSpan(1), out var n) && n > segment);
+        SegmentFileDevice.SegmentNumbers(SegmentBasePath(directory)).Where(n => n > segment).Select(n => SegmentPath(directory, n));
 
     private static long SectorEnd(long offset) => (offset + 511) & ~511L;
 

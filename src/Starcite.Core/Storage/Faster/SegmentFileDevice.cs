@@ -48,45 +48,15 @@ internal sealed class SegmentFileDevice : StorageDeviceBase
         (startSegment, endSegment) = ExistingSegments(basePath);
     }
 
-    public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context)
-    {
-        HandleCapacity(segmentId);
-        ThreadPool.UnsafeQueueUserWorkItem(_ =>
+    public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context) =>
+        OnPool(() =>
         {
-            uint error = 0;
-            try
-            {
-                Write(Segment(segmentId), Span(sourceAddress, numBytesToWrite), (long)destinationAddress);
-            }
-            catch (Exception)
-            {
-                // Any failure, even a bug, becomes a failed write: FASTER fails the commit and the engine stops
-                // writing, where an exception escaping a pool thread would end the process.
-                error = IoFailed;
-                numBytesToWrite = 0;
-            }
+            Write(Segment(segmentId), Span(sourceAddress, numBytesToWrite), (long)destinationAddress);
+            return numBytesToWrite;
+        }, callback, context);
 
-            callback(error, numBytesToWrite, context);
-        }, null);
-    }
-
-    public override void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context)
-    {
-        ThreadPool.UnsafeQueueUserWorkItem(_ =>
-        {
-            uint error = 0, read = 0;
-            try
-            {
-                read = (uint)RandomAccess.Read(Segment(segmentId).Handle, Span(destinationAddress, readLength), (long)sourceAddress);
-            }
-            catch (Exception)
-            {
-                error = IoFailed; // as for a write: the caller fails, the process does not
-            }
-
-            callback(error, read, context);
-        }, null);
-    }
+    public override void ReadAsync(int segmentId, ulong sourceAddress, IntPtr destinationAddress, uint readLength, DeviceIOCompletionCallback callback, object context) =>
+        OnPool(() => (uint)RandomAccess.Read(Segment(segmentId).Handle, Span(destinationAddress, readLength), (long)sourceAddress), callback, context);
 
     public override void RemoveSegmentAsync(int segment, AsyncCallback callback, IAsyncResult result)
     {
@@ -104,9 +74,6 @@ internal sealed class SegmentFileDevice : StorageDeviceBase
         File.Delete(GetSegmentFilename(FileName, segment));
     }
 
-    public override long GetFileSize(int segment) =>
-        segmentSize > 0 ? segmentSize : RandomAccess.GetLength(Segment(segment).Handle);
-
     public override void Dispose()
     {
         lock (_opening)
@@ -120,6 +87,30 @@ internal sealed class SegmentFileDevice : StorageDeviceBase
             _segments.Clear();
         }
     }
+
+    /// <summary>
+    /// Runs one I/O on a pool thread and reports it to FASTER: the bytes it moved, or a failure. Any exception, even a
+    /// bug, becomes a failed I/O (FASTER fails the commit or the read, and the engine stops writing), where an exception
+    /// escaping a pool thread would end the process.
+    /// </summary>
+    private static void OnPool(Func<uint> io, DeviceIOCompletionCallback callback, object context) =>
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static work =>
+            {
+                uint error = 0, bytes = 0;
+                try
+                {
+                    bytes = work.io();
+                }
+                catch (Exception)
+                {
+                    error = IoFailed;
+                }
+
+                work.callback(error, bytes, work.context);
+            },
+            (io, callback, context),
+            preferLocal: false);
 
     private void Write(SegmentFile file, ReadOnlySpan<byte> data, long offset)
     {
@@ -188,20 +179,25 @@ internal sealed class SegmentFileDevice : StorageDeviceBase
 
     private static unsafe Span<byte> Span(IntPtr address, uint length) => new((void*)address, checked((int)length));
 
+    /// <summary>The numbers of the segment files on disk: <c>{basePath}.{n}</c> for each n.</summary>
+    public static IEnumerable<int> SegmentNumbers(string basePath)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(basePath))!;
+        var prefix = Path.GetFileName(basePath) + ".";
+        return Directory.Exists(directory)
+            ? Directory.EnumerateFiles(directory, prefix + "*")
+                .Select(path => int.TryParse(Path.GetFileName(path).AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
+                .Where(n => n >= 0)
+            : [];
+    }
+
     /// <summary>
     /// The segments on disk as FASTER's recovery expects them: the last run of consecutive numbers ((0, -1) when there
     /// are none). Truncation removes segments from the front, so there is normally one run.
     /// </summary>
     private static (int First, int Last) ExistingSegments(string basePath)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(basePath))!;
-        var prefix = Path.GetFileName(basePath) + ".";
-        var numbers = Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory, prefix + "*")
-                .Select(path => int.TryParse(Path.GetFileName(path).AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
-                .Where(n => n >= 0)
-                .ToHashSet()
-            : [];
+        var numbers = SegmentNumbers(basePath).ToHashSet();
         if (numbers.Count == 0)
         {
             return (0, -1);
