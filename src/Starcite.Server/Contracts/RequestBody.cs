@@ -47,11 +47,8 @@ internal static class RequestBody
     }
 
     /// <summary>The whole body as its own array, or 413 <c>payload_too_large</c> as soon as it passes the limit.</summary>
-    public static async ValueTask<(byte[]? Body, ApiError? Error)> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
-    {
-        var (bytes, error) = await ReadAsync(request, limit, static body => body.ToArray(), cancellationToken);
-        return (bytes, error);
-    }
+    public static ValueTask<(byte[]? Body, ApiError? Error)> ReadBytesAsync(HttpRequest request, long limit, CancellationToken cancellationToken) =>
+        ReadAsync<byte[]?>(request, limit, static body => body.ToArray(), cancellationToken);
 
     /// <summary>Gives back a buffer <see cref="CopyToPooled"/> rented (an empty body rents none).</summary>
     public static void Release(byte[] buffer)
