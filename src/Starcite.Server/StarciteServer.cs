@@ -19,11 +19,14 @@ public static class StarciteServer
     /// <summary>
     /// Builds the application. Configuration: <c>appsettings.json</c> section <c>Starcite</c>, environment variables
     /// (<c>Starcite__DataDirectory</c>, and the original Starcite's <c>STARCITE_DATA_DIR</c> and <c>PORT</c>), and the
-    /// command line; standard <c>--urls</c> / <c>ASPNETCORE_URLS</c> win over <c>PORT</c>.
+    /// command line; standard <c>--urls</c> / <c>ASPNETCORE_URLS</c> win over <c>PORT</c>. Files are read once, at start.
     /// </summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // No reloading of appsettings files: the watcher behind it covers the whole content root, which holds the default
+        // ./data, so every commit of the log woke it (an inotify read, an lstat and a geteuid per write, seen in strace),
+        // and Starcite reads its options once, at start.
+        var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         AddLoggingDefaults(builder.Configuration);
         ApplyOriginalVariables(builder);
         configure?.Invoke(builder);
