@@ -1,6 +1,3 @@
-using Amazon.Runtime;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Starcite.Archive.S3;
 using Starcite.Archive.Tests.TestSupport;
 
@@ -73,17 +70,7 @@ public sealed class S3TornReadTests : IAsyncLifetime
     [Fact]
     public async Task ReadEventsAsync_WholeBodyThatDoesNotParse_ThrowsWithoutReadingItAgain()
     {
-        using (var client = RawClient())
-        {
-            await client.PutObjectAsync(new PutObjectRequest
-            {
-                BucketName = FakeS3Server.Bucket,
-                Key = ChunkKey,
-                ContentBody = "{\"seq\":1,\"type\":",
-                UseChunkEncoding = false,
-            }, Ct);
-        }
-
+        _server.Put(ChunkKey, "{\"seq\":1,\"type\":"u8.ToArray());
         await using var store = new S3ArchiveStore(Options(), timeProvider: new InstantTimers());
 
         await Assert.ThrowsAsync<InvalidDataException>(async () => await store.ReadEventsAsync("ses_a", 0, 10, Ct));
@@ -116,13 +103,4 @@ public sealed class S3TornReadTests : IAsyncLifetime
         EventsPerChunk = 10,
         MaxErrorRetry = 0,
     };
-
-    private AmazonS3Client RawClient() => new(new BasicAWSCredentials("fake", "fake"), new AmazonS3Config
-    {
-        ServiceURL = _server.Url,
-        ForcePathStyle = true,
-        AuthenticationRegion = S3ArchiveOptions.DefaultRegion,
-        RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
-        ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
-    });
 }

@@ -63,6 +63,9 @@ public sealed class FakeS3Server : IAsyncDisposable
         }
     }
 
+    /// <summary>Stores <paramref name="data"/> under <paramref name="key"/> as a PUT without metadata would.</summary>
+    public void Put(string key, byte[] data) => Store(key, data, "binary/octet-stream", []);
+
     /// <summary>GETs of <paramref name="key"/> answered so far, torn or not.</summary>
     public int Gets(string key) => _gets.GetValueOrDefault(key);
 
@@ -83,14 +86,9 @@ public sealed class FakeS3Server : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-            var data = body.ToArray();
-#pragma warning disable CA5351 // an S3 ETag is the MD5 of the body, by definition; nothing is secured with it
-            var etag = $"\"{Convert.ToHexStringLower(MD5.HashData(data))}\"";
-#pragma warning restore CA5351
             var metadata = context.Request.Headers.Where(h => h.Key.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
                 .Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())).ToArray();
-            _objects[key] = new Stored(data, context.Request.ContentType ?? "binary/octet-stream", metadata, etag);
-            context.Response.Headers.ETag = etag;
+            context.Response.Headers.ETag = Store(key, body.ToArray(), context.Request.ContentType ?? "binary/octet-stream", metadata);
             return;
         }
 
@@ -123,6 +121,16 @@ public sealed class FakeS3Server : IAsyncDisposable
         }
 
         await context.Response.Body.WriteAsync(stored.Data, context.RequestAborted);
+    }
+
+    /// <summary>Keeps an object with its MD5 ETag; returns the ETag.</summary>
+    private string Store(string key, byte[] data, string contentType, KeyValuePair<string, string>[] metadata)
+    {
+#pragma warning disable CA5351 // an S3 ETag is the MD5 of the body, by definition; nothing is secured with it
+        var etag = $"\"{Convert.ToHexStringLower(MD5.HashData(data))}\"";
+#pragma warning restore CA5351
+        _objects[key] = new Stored(data, contentType, metadata, etag);
+        return etag;
     }
 
     private static async Task ErrorAsync(HttpContext context, int status, string code)
