@@ -57,7 +57,8 @@ public static class StarciteServer
         app.UseWhen(context => context.Request.Headers.Upgrade.Count > 0 || HttpMethods.IsConnect(context.Request.Method), upgrade => upgrade.UseWebSockets());
         app.UseStarciteHardening();
         app.MapHealthEndpoints();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        // The exporter maps the path for every method; a scrape is a GET (or HEAD), anything else is 405.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
         app.MapSessionEndpoints();
         app.MapAuthEndpoints();
         return app;

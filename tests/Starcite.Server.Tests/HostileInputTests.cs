@@ -39,6 +39,8 @@ public sealed class HostileInputTests
         ("PUT", "/v1/sessions/ses_a/append", []),
         ("DELETE", "/v1/sessions", []),
         ("GET", "/v1/sessions/ses_a/append", []),
+        ("PUT", "/metrics", []),
+        ("DELETE", "/metrics", []),
     ];
 
     [Fact]
@@ -69,6 +71,27 @@ public sealed class HostileInputTests
 
         Assert.Equal(before, await (await server.GetAsync("/v1/sessions/ses_a/events")).Content.ReadAsStringAsync(Ct));
         Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/health/ready")).StatusCode);
+        Assert.Empty(server.Logs.Errors);
+    }
+
+    [Theory]
+    [InlineData("ffffffffffffffff")] // overflows Kestrel's chunk-size parser, which reports it as a plain IOException
+    [InlineData("zz")]
+    [InlineData("-1")]
+    public async Task MalformedChunkedBody_Gets400InvalidJson(string chunkSize)
+    {
+        await using var server = await ServerHost.StartAsync();
+        await server.CreateWithEventsAsync(1, "ses_a");
+
+        foreach (var path in new[] { "/v1/sessions", "/v1/sessions/ses_a/append" })
+        {
+            var (status, response) = await RawHttp.SendAsync(server.BaseAddress,
+                $"POST {path} HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json", Ct, body: $"{chunkSize}\r\n{{}}\r\n0\r\n\r\n");
+            Assert.True(status == 400, $"{path} chunk size {chunkSize}: {response}");
+            Assert.Contains("\"error\":\"invalid_json\"", response, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, (await (await server.GetAsync("/v1/sessions/ses_a")).JsonAsync()).GetProperty("last_seq").GetInt64());
         Assert.Empty(server.Logs.Errors);
     }
 

@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
 using Starcite.Server.Errors;
 
 namespace Starcite.Server.Contracts;
@@ -79,7 +81,22 @@ internal static class RequestBody
         var held = Math.Min(limit, Array.MaxLength); // one array holds the body
         while (true)
         {
-            var read = await body.ReadAsync(cancellationToken);
+            ReadResult read;
+            try
+            {
+                read = await body.ReadAsync(cancellationToken);
+            }
+            catch (BadHttpRequestException ex)
+            {
+                return (default!, ApiError.From(ex)); // answered here, or the exception handler logs it as unhandled
+            }
+            catch (IOException ex) when (ex is not ConnectionResetException)
+            {
+                // Kestrel reports some broken chunked framing (a chunk size that overflows) as a plain IOException
+                // rather than a BadHttpRequestException; it is the client's malformed body all the same.
+                return (default!, ApiError.InvalidJson($"The request body cannot be read: {ex.Message}"));
+            }
+
             if (read.Buffer.Length > held)
             {
                 body.AdvanceTo(read.Buffer.Start, read.Buffer.End);

@@ -23,6 +23,10 @@ internal sealed record ApiError(int Status, string Code, string Message, int? Re
 
     public static ApiError PayloadTooLarge(long limit) => new(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The request body is larger than {limit} bytes");
 
+    /// <summary>Kestrel's verdict on malformed HTTP (framing, limits): its status, as the contract's code for it.</summary>
+    public static ApiError From(BadHttpRequestException exception) => new(exception.StatusCode,
+        exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "invalid_json", exception.Message);
+
     /// <summary>Maps an engine exception to its contract status and code: all of them in one place.</summary>
     public static ApiError From(StarciteException exception) => exception switch
     {

@@ -26,7 +26,7 @@ internal static class ErrorHandling
         var error = exception switch
         {
             StarciteException e => ApiError.From(e),
-            BadHttpRequestException e => new ApiError(e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "invalid_json", e.Message),
+            BadHttpRequestException e => ApiError.From(e),
             _ => new ApiError(StatusCodes.Status500InternalServerError, "internal_error", "The server failed to handle the request"),
         };
         if (error.Status >= 500)
