@@ -63,8 +63,11 @@ public sealed class FakeS3Server : IAsyncDisposable
         }
     }
 
+    /// <summary>What S3 records for an object PUT without a Content-Type.</summary>
+    private const string DefaultContentType = "binary/octet-stream";
+
     /// <summary>Stores <paramref name="data"/> under <paramref name="key"/> as a PUT without metadata would.</summary>
-    public void Put(string key, byte[] data) => Store(key, data, "binary/octet-stream", []);
+    public void Put(string key, byte[] data) => Store(key, data, DefaultContentType, []);
 
     /// <summary>GETs of <paramref name="key"/> answered so far, torn or not.</summary>
     public int Gets(string key) => _gets.GetValueOrDefault(key);
@@ -88,7 +91,7 @@ public sealed class FakeS3Server : IAsyncDisposable
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
             var metadata = context.Request.Headers.Where(h => h.Key.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
                 .Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())).ToArray();
-            context.Response.Headers.ETag = Store(key, body.ToArray(), context.Request.ContentType ?? "binary/octet-stream", metadata);
+            context.Response.Headers.ETag = Store(key, body.ToArray(), context.Request.ContentType ?? DefaultContentType, metadata);
             return;
         }
 
