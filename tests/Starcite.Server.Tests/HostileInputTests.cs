@@ -1,5 +1,9 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Starcite.Server.Tests.TestSupport;
 
 namespace Starcite.Server.Tests;
@@ -92,6 +96,39 @@ public sealed class HostileInputTests
         }
 
         Assert.Equal(1, (await (await server.GetAsync("/v1/sessions/ses_a")).JsonAsync()).GetProperty("last_seq").GetInt64());
+        Assert.Empty(server.Logs.Errors);
+    }
+
+    [Fact]
+    public async Task ClientThatResetsMidBody_IsAClientAbort_NotAnError()
+    {
+        var finished = new FinishedRequests();
+        await using var server = await ServerHost.StartAsync(configure: builder => builder.Services.AddSingleton<IStartupFilter>(finished));
+        await server.CreateWithEventsAsync(1, "ses_a");
+
+        foreach (var path in new[] { "/v1/sessions", "/v1/sessions/ses_a/append" })
+        {
+            int clientPort;
+            using (var socket = new Socket(SocketType.Stream, ProtocolType.Tcp))
+            {
+                await socket.ConnectAsync(server.BaseAddress.Host, server.BaseAddress.Port, Ct);
+                await socket.SendAsync(Encoding.ASCII.GetBytes(
+                    $"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n"), Ct);
+
+                // Kestrel answers 100 Continue when the endpoint first reads the body: the read is under way.
+                var interim = new byte[64];
+                var received = await socket.ReceiveAsync(interim, Ct);
+                Assert.StartsWith("HTTP/1.1 100", Encoding.ASCII.GetString(interim, 0, received), StringComparison.Ordinal);
+                await socket.SendAsync("{\"ti"u8.ToArray(), Ct);
+                socket.LingerState = new LingerOption(true, 0); // closing now sends a reset, not a FIN
+                clientPort = ((IPEndPoint)socket.LocalEndPoint!).Port;
+            }
+
+            Assert.Equal(StatusCodes.Status499ClientClosedRequest, await finished.NextFromAsync(clientPort, Ct));
+        }
+
+        Assert.Equal(1, (await (await server.GetAsync("/v1/sessions/ses_a")).JsonAsync()).GetProperty("last_seq").GetInt64());
+        Assert.Equal(HttpStatusCode.OK, (await server.GetAsync("/health/ready")).StatusCode);
         Assert.Empty(server.Logs.Errors);
     }
 

@@ -90,7 +90,15 @@ internal static class RequestBody
             {
                 return (default!, ApiError.From(ex)); // answered here, or the exception handler logs it as unhandled
             }
-            catch (IOException ex) when (ex is not ConnectionResetException)
+            catch (ConnectionResetException)
+            {
+                // The client went away mid-body: nobody will read an answer, and it is not the server's error. Abort the
+                // connection so Kestrel does not try to drain the rest of the body, and answer with the status that
+                // says so to the access log and metrics.
+                request.HttpContext.Abort();
+                return (default!, ApiError.ClientClosedRequest);
+            }
+            catch (IOException ex)
             {
                 // Kestrel reports some broken chunked framing (a chunk size that overflows) as a plain IOException
                 // rather than a BadHttpRequestException; it is the client's malformed body all the same.

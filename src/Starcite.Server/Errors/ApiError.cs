@@ -14,6 +14,10 @@ internal sealed record ApiError(int Status, string Code, string Message, int? Re
     /// (1 s by default), after which the archiver has usually made room.</summary>
     public const int BackpressureRetryAfterSeconds = 1;
 
+    /// <summary>What a request whose client vanished mid-request is recorded as (nginx's 499); the client never sees it.</summary>
+    public static readonly ApiError ClientClosedRequest =
+        new(StatusCodes.Status499ClientClosedRequest, "client_closed_request", "The client closed the connection before the request was read");
+
     public static ApiError Unavailable(string message) =>
         new(StatusCodes.Status503ServiceUnavailable, "unavailable", message, UnavailableRetryAfterSeconds);
 
