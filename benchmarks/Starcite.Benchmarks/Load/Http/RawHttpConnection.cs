@@ -6,15 +6,17 @@ namespace Starcite.Benchmarks.Load.Http;
 
 /// <summary>
 /// One kept-alive HTTP/1.1 connection with the least client work per request: a prebuilt request head, one send, and a
-/// response parser that only finds the status and Content-Length. The load tool shares the server's two cores, so a
+/// response parser that only finds the status and where the body ends (Content-Length or chunked framing). The load tool shares the server's two cores, so a
 /// lighter client leaves more of them to the server (the way wrk is used); HttpClient costs about 60 µs per request.
 /// </summary>
-/// <remarks>One request at a time; no chunked responses (the server sends Content-Length on every API answer). Driven by
-/// <see cref="RawHttpLoop"/>.</remarks>
+/// <remarks>One request at a time. The server's JSON answers are chunked (Kestrel's framing when a body is written
+/// without a length), and a forwarding follower's may arrive in several segments, so both framings are followed to the
+/// end. Driven by <see cref="RawHttpLoop"/>.</remarks>
 internal sealed class RawHttpConnection : IDisposable
 {
     private static readonly byte[] HeaderEnd = "\r\n\r\n"u8.ToArray();
     private static readonly byte[] ContentLength = "content-length:"u8.ToArray();
+    private static readonly byte[] TransferEncoding = "transfer-encoding:"u8.ToArray();
 
     private readonly Socket _socket;
     private readonly string _hostHeader;
@@ -90,13 +92,22 @@ internal sealed class RawHttpConnection : IDisposable
         }
 
         var head = _buffer.AsSpan(0, headEnd);
-        var total = headEnd + HeaderEnd.Length + BodyLength(head);
-        if (total > _buffer.Length)
+        var bodyStart = headEnd + HeaderEnd.Length;
+        int total;
+        if (IsChunked(head))
         {
-            Array.Resize(ref _buffer, total);
+            total = ChunkedEnd(_buffer.AsSpan(bodyStart, _filled - bodyStart)) is var end and >= 0 ? bodyStart + end : -1;
+        }
+        else
+        {
+            total = bodyStart + BodyLength(head);
+            if (total > _buffer.Length)
+            {
+                Array.Resize(ref _buffer, total);
+            }
         }
 
-        if (_filled < total)
+        if (total < 0 || _filled < total)
         {
             return false;
         }
@@ -106,18 +117,58 @@ internal sealed class RawHttpConnection : IDisposable
         return true;
     }
 
-    private static int BodyLength(ReadOnlySpan<byte> head)
+    private static int BodyLength(ReadOnlySpan<byte> head) =>
+        Header(head, ContentLength) is { IsEmpty: false } value && Utf8Parser.TryParse(value, out int length, out _) ? length : 0;
+
+    private static bool IsChunked(ReadOnlySpan<byte> head) => Ascii.EqualsIgnoreCase(Header(head, TransferEncoding), "chunked"u8);
+
+    /// <summary>The value of the header <paramref name="name"/> (lower case, with its colon), trimmed; empty when absent.</summary>
+    private static ReadOnlySpan<byte> Header(ReadOnlySpan<byte> head, ReadOnlySpan<byte> name)
     {
         foreach (var range in head.Split("\r\n"u8))
         {
             var line = head[range];
-            if (line.Length > ContentLength.Length && Ascii.EqualsIgnoreCase(line[..ContentLength.Length], ContentLength))
+            if (line.Length > name.Length && Ascii.EqualsIgnoreCase(line[..name.Length], name))
             {
-                return Utf8Parser.TryParse(line[ContentLength.Length..].Trim((byte)' '), out int length, out _) ? length : 0;
+                return line[name.Length..].Trim((byte)' ');
             }
         }
 
-        return 0;
+        return [];
+    }
+
+    /// <summary>
+    /// The length of a chunked body (through its last chunk and the blank line after it) when all of it is in
+    /// <paramref name="body"/>, or -1 while more is to come. Chunk extensions and trailers are not expected from the
+    /// server and not parsed.
+    /// </summary>
+    private static int ChunkedEnd(ReadOnlySpan<byte> body)
+    {
+        var at = 0;
+        while (true)
+        {
+            var lineEnd = body[at..].IndexOf("\r\n"u8);
+            if (lineEnd < 0)
+            {
+                return -1;
+            }
+
+            if (!Utf8Parser.TryParse(body.Slice(at, lineEnd), out int size, out var used, 'X') || used != lineEnd)
+            {
+                throw new InvalidDataException("Malformed chunk size in the server's response.");
+            }
+
+            at += lineEnd + 2 + size + 2; // the size line, the chunk, and the CRLF after it (the blank line for the last)
+            if (at > body.Length)
+            {
+                return -1;
+            }
+
+            if (size == 0)
+            {
+                return at;
+            }
+        }
     }
 
     public void Dispose() => _socket.Dispose();
