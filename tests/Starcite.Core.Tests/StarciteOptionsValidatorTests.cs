@@ -36,6 +36,19 @@ public sealed class StarciteOptionsValidatorTests
         Assert.Contains(error.Failures, failure => failure.Contains("ReadBatchSize", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1001)]
+    public void ThrowIfInvalid_BatchLingerOutsideZeroToOneSecond_NamesIt(int milliseconds)
+    {
+        var options = new StarciteOptions();
+        options.Cluster.BatchLinger = TimeSpan.FromMilliseconds(milliseconds);
+
+        var error = Assert.Throws<OptionsValidationException>(() => StarciteOptionsValidator.ThrowIfInvalid(options));
+
+        Assert.Contains(error.Failures, failure => failure.Contains("BatchLinger", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task StartAsync_InvalidOptions_ThrowsBeforeTouchingTheDisk()
     {

@@ -28,6 +28,9 @@ public sealed class ClusterOptions
     /// beat four (docs/benchmarks.md, Cluster); a lone write still leaves at once.</summary>
     public const int DefaultMaxBatchesInFlight = 1;
 
+    /// <summary>Default longest time an entry waits for the writes the previous entry answered to come back: 2 ms.</summary>
+    public static readonly TimeSpan DefaultBatchLinger = TimeSpan.FromMilliseconds(2);
+
     /// <summary>The Raft endpoints of every member (<c>host:port</c>), the same list on every node. Empty: no cluster.</summary>
     public IList<string> Members { get; set; } = [];
 
@@ -64,6 +67,12 @@ public sealed class ClusterOptions
     /// <summary>How many Raft entries the leader keeps in flight at once.</summary>
     [Range(1, 64)]
     public int MaxBatchesInFlight { get; set; } = DefaultMaxBatchesInFlight;
+
+    /// <summary>Group commit: after an entry of at least four writes is answered, how long the next entry may wait for as
+    /// many writes to be queued (writers that wait for their ack come straight back, and each entry costs the same
+    /// flushes whatever its size). A lone write never waits. Zero sends each entry as soon as a slot is free.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan BatchLinger { get; set; } = DefaultBatchLinger;
 
     /// <summary>True when the engine runs as a Raft cluster member.</summary>
     public bool IsEnabled => Members.Count > 0;

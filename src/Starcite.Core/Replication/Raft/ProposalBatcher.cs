@@ -1,19 +1,32 @@
 using System.Threading.Channels;
-using DotNext.Net.Cluster.Consensus.Raft;
 using Microsoft.Extensions.Logging;
 using Starcite.Sessions;
 using RaftNotLeaderException = DotNext.Net.Cluster.Consensus.Raft.NotLeaderException;
 
 namespace Starcite.Replication.Raft;
 
+/// <summary>Replicates one Raft entry and returns once it is applied; <paramref name="context"/> travels with it to the
+/// leader's apply step (engine-notes §3.4).</summary>
+internal delegate ValueTask ReplicateEntry(ReadOnlyMemory<byte> payload, object context, CancellationToken cancellationToken);
+
 /// <summary>
 /// Packs concurrent writes into Raft entries on the leader (engine-notes §4.3: about 2-3x the throughput of one entry
 /// per write, and a far better p99). A lone write goes out at once; while entries are in flight, new writes queue and
 /// leave together in the next one. Each write learns its own outcome from the entry's context once it is applied.
 /// </summary>
+/// <remarks>
+/// Group commit: after an entry of many writes is answered, the next entry lingers (at most
+/// <see cref="ClusterOptions.BatchLinger"/>) until as many writes are queued as that entry answered, because writers
+/// that wait for their ack, as most producers do, come straight back. Without it the writers split into two groups
+/// that alternate entries, and every member pays an entry's flushes for half of them (docs/benchmarks.md, Cluster).
+/// A lone write, or a handful, never waits: the linger starts only after an entry of <see cref="MinWritesToLinger"/>.
+/// </remarks>
 internal sealed partial class ProposalBatcher : IAsyncDisposable
 {
-    private readonly IRaftCluster _cluster;
+    /// <summary>The fewest writes an answered entry must have carried for the next one to linger.</summary>
+    internal const int MinWritesToLinger = 4;
+
+    private readonly ReplicateEntry _replicate;
     private readonly ClusterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -21,10 +34,11 @@ internal sealed partial class ProposalBatcher : IAsyncDisposable
     private readonly SemaphoreSlim _inFlight;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private int _lastAnswered; // writes the most recently answered entry carried
 
-    public ProposalBatcher(IRaftCluster cluster, ClusterOptions options, TimeProvider time, ILogger logger)
+    public ProposalBatcher(ReplicateEntry replicate, ClusterOptions options, TimeProvider time, ILogger logger)
     {
-        _cluster = cluster;
+        _replicate = replicate;
         _options = options;
         _time = time;
         _logger = logger;
@@ -80,9 +94,11 @@ internal sealed partial class ProposalBatcher : IAsyncDisposable
             {
                 await _inFlight.WaitAsync(_stopping.Token).ConfigureAwait(false);
                 var batch = new List<Proposal>();
-                while (batch.Count < _options.MaxBatchCommands && reader.TryRead(out var proposal))
+                TakeQueued(batch);
+                var expected = Math.Min(Volatile.Read(ref _lastAnswered), _options.MaxBatchCommands);
+                if (batch.Count < expected && expected >= MinWritesToLinger && _options.BatchLinger > TimeSpan.Zero)
                 {
-                    batch.Add(proposal);
+                    await LingerAsync(batch, expected).ConfigureAwait(false);
                 }
 
                 _ = ReplicateAsync(batch); // completes its proposals and releases its slot
@@ -90,6 +106,32 @@ internal sealed partial class ProposalBatcher : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    private void TakeQueued(List<Proposal> batch)
+    {
+        while (batch.Count < _options.MaxBatchCommands && _queue.Reader.TryRead(out var proposal))
+        {
+            batch.Add(proposal);
+        }
+    }
+
+    /// <summary>Adds writes as they arrive until <paramref name="expected"/> are in the batch or the linger is over.</summary>
+    private async Task LingerAsync(List<Proposal> batch, int expected)
+    {
+        using var linger = new CancellationTokenSource(_options.BatchLinger, _time);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(linger.Token, _stopping.Token);
+        try
+        {
+            while (batch.Count < expected && await _queue.Reader.WaitToReadAsync(waiting.Token).ConfigureAwait(false))
+            {
+                TakeQueued(batch);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Over: the writes gathered so far leave now (when the batcher is stopping, their entry fails them at once).
         }
     }
 
@@ -101,7 +143,8 @@ internal sealed partial class ProposalBatcher : IAsyncDisposable
             var payload = CommandCodec.Encode([.. batch.Select(p => p.Command)]);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             timeout.CancelAfter(_options.CommitTimeout);
-            await _cluster.ReplicateAsync((ReadOnlyMemory<byte>)payload, outcomes, timeout.Token).ConfigureAwait(false);
+            await _replicate(payload, outcomes, timeout.Token).ConfigureAwait(false);
+            Volatile.Write(ref _lastAnswered, batch.Count);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Outcome.TrySetResult(outcomes[i]);

@@ -34,7 +34,7 @@ internal sealed partial class RaftReplicator : IAsyncDisposable
         _options = options;
         _time = time;
         _logger = logger;
-        _batcher = new ProposalBatcher(cluster, options, time, logger);
+        _batcher = new ProposalBatcher((payload, context, token) => cluster.ReplicateAsync(payload, context, token), options, time, logger);
         _cluster.LeaderChanged += OnLeaderChanged;
     }
 
