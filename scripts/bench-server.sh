@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 dotnet build benchmarks/Starcite.Benchmarks -c Release >/dev/null
 out=benchmarks/results/server-targets.txt
 load() {
+  # Each load starts with nothing left to write back from the one before: a run's dirty pages (hundreds of MB at
+  # 25k appends/s) would otherwise be flushed under the next run's O_SYNC writes and bill it for them.
+  sync
   echo "\$ load $*"
   dotnet run -c Release --no-build --project benchmarks/Starcite.Benchmarks -- load "$@"
   echo
