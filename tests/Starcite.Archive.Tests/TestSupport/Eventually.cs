@@ -55,7 +55,7 @@ public static class Eventually
     public static Task UntilAsync(Func<bool> condition, string what, Action? betweenPolls = null, TimeSpan? timeout = null) =>
         UntilAsync(() => ValueTask.FromResult(condition()), what, betweenPolls, timeout);
 
-    /// <summary>Sends the request until it answers <paramref name="status"/>; a failed send counts as "not yet".</summary>
+    /// <summary>Sends the request until it answers <paramref name="status"/>; a failed send or connect counts as "not yet".</summary>
     public static Task StatusAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode status) => UntilAsync(async () =>
     {
         try
@@ -63,8 +63,10 @@ public static class Eventually
             using var response = await send();
             return response.StatusCode == status;
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.Sockets.SocketException)
         {
+            // Not every failed connect comes wrapped: a server that resets a new connection at once can surface from
+            // HttpClient as a bare SocketException (ENOTCONN reading the socket's remote end point).
             return false;
         }
     }, $"an answer {(int)status} {status}");
