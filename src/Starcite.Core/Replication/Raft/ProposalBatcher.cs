@@ -87,16 +87,15 @@ internal sealed partial class ProposalBatcher : IAsyncDisposable
 
     private async Task RunAsync()
     {
-        var reader = _queue.Reader;
         try
         {
-            while (await reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
+            while (await _queue.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
                 await _inFlight.WaitAsync(_stopping.Token).ConfigureAwait(false);
                 var batch = new List<Proposal>();
                 TakeQueued(batch);
                 var expected = Math.Min(Volatile.Read(ref _lastAnswered), _options.MaxBatchCommands);
-                if (batch.Count < expected && expected >= MinWritesToLinger && _options.BatchLinger > TimeSpan.Zero)
+                if (ShouldLinger(batch.Count, expected))
                 {
                     await LingerAsync(batch, expected).ConfigureAwait(false);
                 }
@@ -108,6 +107,11 @@ internal sealed partial class ProposalBatcher : IAsyncDisposable
         {
         }
     }
+
+    /// <summary>Whether a batch of <paramref name="taken"/> writes waits for more: only when it is short of what the
+    /// last entry answered and that entry was big enough to show the writers are many (see the remarks).</summary>
+    private bool ShouldLinger(int taken, int expected) =>
+        _options.BatchLinger > TimeSpan.Zero && expected >= MinWritesToLinger && taken < expected;
 
     private void TakeQueued(List<Proposal> batch)
     {
