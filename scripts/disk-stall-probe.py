@@ -5,6 +5,8 @@ Usage: scripts/disk-stall-probe.py [WRITERS] [SECONDS] [DIRECTORY]
 Each writer overwrites a preallocated 16 MB file with 4 KB O_SYNC writes as fast as it can and reports its writes/s
 and every write that took over 4 ms, as "millisecond within the second (duration)". Stalls that line up across the
 writers at a fixed period point at a rate limiter in front of the disk rather than at any program.
+Environment, to tell a limit on requests from one on bytes: PROBE_PACE=N caps each writer at N writes/s,
+PROBE_BLOCK=BYTES sets the write size (a multiple of 4096), PROBE_DSYNC=1 opens with O_DSYNC instead of O_SYNC.
 """
 import os
 import sys
@@ -12,8 +14,10 @@ import tempfile
 import time
 from multiprocessing import Process
 
-BLOCK = 4096
-BLOCKS = 4096
+BLOCK = int(os.environ.get("PROBE_BLOCK", "4096"))
+BLOCKS = (16 << 20) // BLOCK
+PACE = float(os.environ.get("PROBE_PACE", "0"))  # writes/s per writer; 0: as fast as it can
+SYNC = os.O_DSYNC if os.environ.get("PROBE_DSYNC") == "1" else os.O_SYNC
 SLOW = 0.004
 
 
@@ -22,7 +26,7 @@ def write(path, seconds):
     os.pwrite(fd, b"\0" * (BLOCK * BLOCKS), 0)  # preallocated: the probe measures writes, not block allocation
     os.fsync(fd)
     os.close(fd)
-    fd = os.open(path, os.O_WRONLY | os.O_SYNC)
+    fd = os.open(path, os.O_WRONLY | SYNC)
     data = b"x" * BLOCK
     start = time.perf_counter()
     writes, slow, i = 0, [], 0
@@ -36,6 +40,8 @@ def write(path, seconds):
             slow.append(((before - start) * 1000 % 1000, (after - before) * 1000))
         if after - start > seconds:
             break
+        while PACE and time.perf_counter() < start + writes / PACE:
+            time.sleep(0.0002)
     os.close(fd)
     os.unlink(path)
     print(f"{os.path.basename(path)}: {writes / seconds:,.0f} writes/s, {len(slow)} over {SLOW * 1000:.0f} ms: "
