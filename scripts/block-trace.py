@@ -17,7 +17,7 @@ TRACING = "/sys/kernel/tracing"
 EVENTS = ("block_rq_issue", "block_rq_complete")
 SLOW = 0.004
 # "<task>-<pid> [cpu] flags <time>: block_rq_issue: <dev> <rwbs> <bytes> () <sector> + <sectors> ... [<comm>]"
-REQUEST = re.compile(r"\s([\d.]+): block_rq_(issue|complete): \S+ (\S+) (?:\d+ )?\(\) (\d+) \+ (\d+)")
+REQUEST = re.compile(r"\s([\d.]+): block_rq_(issue|complete): \S+ (\S+) (?:\d+ )?\(\) (\d+) ")
 
 
 def tracefs(name, value):
@@ -51,7 +51,7 @@ def pair(lines):
         match = REQUEST.search(line)
         if not match:
             continue
-        at, event, kind, sector, sectors = match.groups()
+        at, event, kind, sector = match.groups()
         key = (kind, "" if kind.startswith("F") else sector)
         if event == "issue":
             issued[key].append(float(at))
