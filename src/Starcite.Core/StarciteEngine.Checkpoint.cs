@@ -36,6 +36,10 @@ public sealed partial class StarciteEngine
             snapshot = new SessionSnapshot(covered, [.. _sessions.All().Select(session => Copy(session.State))], Applied);
         }
 
+        // A cluster member's store writes without O_SYNC, and the checkpoint lets the Raft WAL drop what it covers: that
+        // must be on the disk first.
+        await _log.MakeDurableAsync(snapshot.CoveredAddress, cancellationToken).ConfigureAwait(false);
+
         var started = _time.GetTimestamp();
         if (includeIndex)
         {

@@ -18,6 +18,7 @@ internal static class LogEvents
     public const int IndexRebuilt = 1106;
     public const int LogDamageRemoved = 1107;
     public const int LogMetadataDropped = 1108;
+    public const int RolledBackToDurablePoint = 1109;
 
     // Replication 1200+
     public const int ReplicationFailed = 1200;

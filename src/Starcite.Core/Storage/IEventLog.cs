@@ -2,7 +2,8 @@ namespace Starcite.Storage;
 
 /// <summary>
 /// The durable, append-only record log (the storage port of the write path). Addresses grow with every record; a
-/// record is durable once <see cref="WaitForCommitAsync"/> for its address returns. Tests wrap it to inject faults.
+/// record is committed (readable, and on a single node durable) once <see cref="WaitForCommitAsync"/> for its address
+/// returns, and kept by a reopen once <see cref="MakeDurableAsync"/> does. Tests wrap it to inject faults.
 /// </summary>
 internal interface IEventLog : IAsyncDisposable
 {
@@ -25,6 +26,11 @@ internal interface IEventLog : IAsyncDisposable
     /// <summary>Returns once the record at <paramref name="address"/> (and everything before it) is durable.</summary>
     /// <exception cref="StorageFailedException">The commit failed.</exception>
     ValueTask WaitForCommitAsync(long address, CancellationToken cancellationToken);
+
+    /// <summary>Returns once the records below <paramref name="address"/>, already committed, are on stable storage and a
+    /// reopen keeps them (<see cref="LogDurability"/>); at once for a log whose every write is durable.</summary>
+    /// <exception cref="StorageFailedException">The log could not be made durable.</exception>
+    ValueTask MakeDurableAsync(long address, CancellationToken cancellationToken);
 
     /// <summary>Reads one durable record; <paramref name="length"/> is its length when known (one I/O instead of two), else 0.</summary>
     /// <exception cref="StorageFailedException">The record cannot be read.</exception>

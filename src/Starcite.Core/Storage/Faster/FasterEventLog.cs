@@ -9,6 +9,7 @@ namespace Starcite.Storage.Faster;
 /// The durable log on FASTER's <see cref="FasterLog"/>, tuned as engine-notes §2.3 describes: fast commits written into
 /// the log itself, a commit manager that writes metadata only every 1,000 commits, per-entry checksums, and a commit
 /// issued by every enqueue so concurrent writers share each fsync. A safety timer commits anything a policy dropped.
+/// With <see cref="LogDurability.DurablePoints"/> the writes skip O_SYNC and the metadata marks the durable points.
 /// </summary>
 internal sealed partial class FasterEventLog : IEventLog
 {
@@ -16,17 +17,21 @@ internal sealed partial class FasterEventLog : IEventLog
     private const int EntryHeaderBytes = 12; // 4-byte length + 8-byte checksum with LogChecksumType.PerEntry
 
     private readonly FasterLog _log;
-    private readonly DeviceLogCommitCheckpointManager _commitManager;
+    private readonly DurableCommitManager _commitManager;
     private readonly IDevice _device;
+    private readonly LogDurability _durability;
+    private readonly long _openedTail; // on disk at open: recovery found it there
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _safetyCommits;
     private readonly ILogger _logger;
 
-    private FasterEventLog(FasterLog log, DeviceLogCommitCheckpointManager commitManager, IDevice device, StorageOptions options, TimeProvider time, ILogger logger)
+    private FasterEventLog(FasterLog log, DurableCommitManager commitManager, IDevice device, LogDurability durability, StorageOptions options, TimeProvider time, ILogger logger)
     {
         _log = log;
         _commitManager = commitManager;
         _device = device;
+        _durability = durability;
+        _openedTail = log.TailAddress;
         _logger = logger;
         _safetyCommits = RunSafetyCommitsAsync(options.SafetyCommitInterval, time, _stopping.Token);
     }
@@ -38,10 +43,15 @@ internal sealed partial class FasterEventLog : IEventLog
     public long CommittedUntilAddress => _log.CommittedUntilAddress;
 
     /// <summary>Opens (and recovers) the log in <paramref name="directory"/>, cutting any bytes past the recovered tail.</summary>
-    public static FasterEventLog Open(string directory, StorageOptions options, TimeProvider time, ILogger logger)
+    public static FasterEventLog Open(string directory, StorageOptions options, TimeProvider time, ILogger logger, LogDurability durability = LogDurability.EveryWrite)
     {
         Directory.CreateDirectory(directory);
-        var (log, manager, device) = OpenFaster(directory, options);
+        if (durability == LogDurability.DurablePoints)
+        {
+            RollBackToDurablePoint(directory, options, logger);
+        }
+
+        var (log, manager, device) = OpenFaster(directory, options, durability);
         // An empty log already reports a tail past its first bytes with no segment file yet: nothing can be missing.
         if (log.TailAddress > log.BeginAddress && IsShorterThanTail(directory, log.TailAddress, options.SegmentSize))
         {
@@ -52,7 +62,7 @@ internal sealed partial class FasterEventLog : IEventLog
             manager.Dispose();
             device.Dispose();
             RemoveDamage(directory, options, badRecordAddress: null);
-            (log, manager, device) = OpenFaster(directory, options);
+            (log, manager, device) = OpenFaster(directory, options, durability);
             LogMetadataDropped(logger, claimed, log.TailAddress);
         }
 
@@ -68,10 +78,25 @@ internal sealed partial class FasterEventLog : IEventLog
             device.Dispose();
             CutAfterTail(directory, tail, options.SegmentSize);
             LogTailCut(logger, tail, cut);
-            (log, manager, device) = OpenFaster(directory, options);
+            (log, manager, device) = OpenFaster(directory, options, durability);
         }
 
-        return new FasterEventLog(log, manager, device, options, time, logger);
+        return new FasterEventLog(log, manager, device, durability, options, time, logger);
+    }
+
+    /// <summary>
+    /// Returns once every record below <paramref name="address"/> is on stable storage and a reopen keeps it: at once for
+    /// a log that writes through, else when a metadata file names a committed tail at or past it. Call it after
+    /// <see cref="WaitForCommitAsync"/> for the same records.
+    /// </summary>
+    public async ValueTask MakeDurableAsync(long address, CancellationToken cancellationToken)
+    {
+        if (_durability == LogDurability.EveryWrite || address <= _openedTail)
+        {
+            return;
+        }
+
+        await _commitManager.MakeDurableAsync(address).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public bool TryAppend(ReadOnlySpan<byte> record, out long address) => _log.TryEnqueue(record, out address);
@@ -163,6 +188,8 @@ internal sealed partial class FasterEventLog : IEventLog
             {
                 await _log.CommitAsync().ConfigureAwait(false);
             }
+
+            await MakeDurableAsync(_log.CommittedUntilAddress, CancellationToken.None).ConfigureAwait(false); // a clean close replays nothing
         }
         finally
         {
@@ -223,14 +250,69 @@ internal sealed partial class FasterEventLog : IEventLog
         }
     }
 
-    private static (FasterLog Log, DeviceLogCommitCheckpointManager Manager, IDevice Device) OpenFaster(string directory, StorageOptions options)
+    /// <summary>
+    /// Cuts everything after the newest commit metadata, which names a durable prefix (<see cref="DurableCommitManager"/>).
+    /// After a power loss the bytes past it may be anything: missing, torn, or stale blocks of deleted files that a
+    /// forward scan would take for records. A log without metadata (a first commit never finished, or damage removed it)
+    /// is left to FASTER's forward scan.
+    /// </summary>
+    private static void RollBackToDurablePoint(string directory, StorageOptions options, ILogger logger)
     {
-        var device = new SegmentFileDevice(SegmentBasePath(directory));
-        var manager = new DeviceLogCommitCheckpointManager(
-            new LocalStorageNamedDeviceFactory(),
-            new DefaultCheckpointNamingScheme(Path.Combine(directory, "commits")),
-            removeOutdated: true,
-            fastCommitThrottleFreq: FastCommitThrottle);
+        using var files = NewMetadataFiles(directory);
+        if (NewestMetadata(files) is not { } durable)
+        {
+            FlushSegments(directory); // what the scan finds may still be only in the page cache
+            return;
+        }
+
+        var past = BytesPastTail(directory, durable.UntilAddress, options.SegmentSize);
+        // Always: a later record may also start in the sector that holds the durable tail, where the count does not look.
+        CutAfterTail(directory, durable.UntilAddress, options.SegmentSize);
+        if (past > 0)
+        {
+            LogRolledBack(logger, durable.UntilAddress, past);
+        }
+    }
+
+    /// <summary>The newest metadata file that reads whole, as FASTER's recovery picks it; null when there is none.</summary>
+    private static FasterLogRecoveryInfo? NewestMetadata(DeviceLogCommitCheckpointManager files)
+    {
+        foreach (var commit in files.ListCommits())
+        {
+            try
+            {
+                using var reader = new BinaryReader(new MemoryStream(files.GetCommitMetadata(commit)));
+                var info = default(FasterLogRecoveryInfo);
+                info.Initialize(reader);
+                return info;
+            }
+            catch (Exception ex) when (ex is IOException or FasterException or EndOfStreamException or ArgumentException)
+            {
+                // torn or unreadable: FASTER's recovery skips it as well
+            }
+        }
+
+        return null;
+    }
+
+    private static void FlushSegments(string directory)
+    {
+        foreach (var segment in SegmentFileDevice.SegmentNumbers(SegmentBasePath(directory)))
+        {
+            using var handle = File.OpenHandle(SegmentPath(directory, segment), FileMode.Open, FileAccess.ReadWrite);
+            RandomAccess.FlushToDisk(handle);
+        }
+    }
+
+    private static DeviceLogCommitCheckpointManager NewMetadataFiles(string directory) => new(
+        new LocalStorageNamedDeviceFactory(),
+        new DefaultCheckpointNamingScheme(Path.Combine(directory, "commits")),
+        removeOutdated: true);
+
+    private static (FasterLog Log, DurableCommitManager Manager, IDevice Device) OpenFaster(string directory, StorageOptions options, LogDurability durability)
+    {
+        var device = new SegmentFileDevice(SegmentBasePath(directory), writeThrough: durability == LogDurability.EveryWrite);
+        var manager = new DurableCommitManager(NewMetadataFiles(directory), device, FastCommitThrottle);
         try
         {
             var log = new FasterLog(new FasterLogSettings
@@ -347,6 +429,10 @@ internal sealed partial class FasterEventLog : IEventLog
     [LoggerMessage(EventId = LogEvents.TailCut, EventName = nameof(LogEvents.TailCut), Level = LogLevel.Warning,
         Message = "Recovered the log to address {TailAddress} and cut {Bytes} bytes of torn or uncommitted data after it")]
     private static partial void LogTailCut(ILogger logger, long tailAddress, long bytes);
+
+    [LoggerMessage(EventId = LogEvents.RolledBackToDurablePoint, EventName = nameof(LogEvents.RolledBackToDurablePoint), Level = LogLevel.Information,
+        Message = "Rolled the log back to its durable point at address {TailAddress}, cutting {Bytes} bytes after it; the replicated log replays them")]
+    private static partial void LogRolledBack(ILogger logger, long tailAddress, long bytes);
 
     [LoggerMessage(EventId = LogEvents.SafetyCommitFailed, EventName = nameof(LogEvents.SafetyCommitFailed), Level = LogLevel.Error, Message = "The safety commit loop failed")]
     private static partial void LogSafetyCommitFailed(ILogger logger, Exception exception);

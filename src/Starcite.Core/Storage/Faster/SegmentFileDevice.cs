@@ -7,8 +7,9 @@ using Microsoft.Win32.SafeHandles;
 namespace Starcite.Storage.Faster;
 
 /// <summary>
-/// FASTER's log device for one directory of segment files (<c>events.log.0</c>, <c>events.log.1</c>, ...): O_SYNC
-/// positional writes, and files that grow in zero-filled steps ahead of the data.
+/// FASTER's log device for one directory of segment files (<c>events.log.0</c>, <c>events.log.1</c>, ...): positional
+/// writes, O_SYNC unless the log's durability comes from elsewhere (<see cref="LogDurability"/>), and files that grow in
+/// zero-filled steps ahead of the data.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -39,13 +40,40 @@ internal sealed class SegmentFileDevice : StorageDeviceBase
 
     private readonly ConcurrentDictionary<int, SegmentFile> _segments = new();
     private readonly Lock _opening = new(); // one handle per segment, and none opened after Dispose
+    private readonly bool _writeThrough;
     private bool _disposed;
 
     /// <param name="basePath">The segment files' common path; segment n is <c>{basePath}.{n}</c>.</param>
-    public SegmentFileDevice(string basePath)
+    /// <param name="writeThrough">True: each write is on stable storage when it completes (O_SYNC). False: writes land in
+    /// the page cache and reach the disk at <see cref="FlushToDisk"/>.</param>
+    public SegmentFileDevice(string basePath, bool writeThrough = true)
         : base(basePath, SectorBytes, Devices.CAPACITY_UNSPECIFIED)
     {
+        _writeThrough = writeThrough;
         (startSegment, endSegment) = ExistingSegments(basePath);
+    }
+
+    /// <summary>Puts every completed write on stable storage (an fsync of each open segment); nothing to do when the
+    /// device writes through.</summary>
+    /// <remarks>On ext4, the fsync of a new file also makes its directory entry durable.</remarks>
+    public void FlushToDisk()
+    {
+        if (_writeThrough)
+        {
+            return;
+        }
+
+        foreach (var file in _segments.Values)
+        {
+            try
+            {
+                RandomAccess.FlushToDisk(file.Handle);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Removed meanwhile: truncation dropped the segment, so nothing in it needs keeping.
+            }
+        }
     }
 
     public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context) =>
@@ -168,7 +196,8 @@ internal sealed class SegmentFileDevice : StorageDeviceBase
             {
                 // WriteThrough is O_SYNC on Linux: a write returns once its bytes (and the file's size) are on stable
                 // storage.
-                var handle = File.OpenHandle(GetSegmentFilename(FileName, segmentId), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, FileOptions.WriteThrough);
+                var handle = File.OpenHandle(GetSegmentFilename(FileName, segmentId), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite,
+                    _writeThrough ? FileOptions.WriteThrough : FileOptions.None);
                 file = new SegmentFile(handle, RandomAccess.GetLength(handle));
                 _segments[segmentId] = file;
             }
