@@ -49,7 +49,9 @@ public sealed class StoreDurabilityTests
         await cluster.WaitForLeaderAsync(); // a read passes a barrier that needs the leader
 
         Assert.NotEmpty(cluster.Logs(member).WithEventId(LogEvents.RolledBackToDurablePoint));
-        Assert.Empty(cluster.Logs(member).WithEventId(LogEvents.LogDamageRemoved)); // the checkpoint was within the durable part
+        // A checkpoint past the store's durable point would be found stale after the rollback and make the engine rebuild
+        // (logged as LogDamageRemoved), and the WAL may no longer hold what that checkpoint covered.
+        Assert.Empty(cluster.Logs(member).WithEventId(LogEvents.LogDamageRemoved));
         var onMember = await cluster[member].ReadEventsAsync("ses_a", 0, 1000, Ct);
         var onLeader = await cluster[leader].ReadEventsAsync("ses_a", 0, 1000, Ct);
         Assert.Equal(Enumerable.Range(1, 150).Select(n => (long)n), onMember.Events.Select(e => e.Seq));

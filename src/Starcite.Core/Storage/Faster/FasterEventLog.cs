@@ -174,6 +174,7 @@ internal sealed partial class FasterEventLog : IEventLog
 
     public async ValueTask TruncateUntilAsync(long address, CancellationToken cancellationToken)
     {
+        _commitManager.ThrowIfFailed(); // the segments it frees would be gone while the durable metadata still names them
         _log.TruncateUntil(address);
         await _log.CommitAsync(cancellationToken).ConfigureAwait(false); // the new begin address is durable only after a commit
     }
@@ -265,6 +266,11 @@ internal sealed partial class FasterEventLog : IEventLog
             return;
         }
 
+        if (IsShorterThanTail(directory, durable.UntilAddress, options.SegmentSize))
+        {
+            return; // the disk lost data the metadata names: Open drops the metadata and scans (zeros here would hide it)
+        }
+
         var past = BytesPastTail(directory, durable.UntilAddress, options.SegmentSize);
         // Always: a later record may also start in the sector that holds the durable tail, where the count does not look.
         CutAfterTail(directory, durable.UntilAddress, options.SegmentSize);
@@ -286,9 +292,9 @@ internal sealed partial class FasterEventLog : IEventLog
                 info.Initialize(reader);
                 return info;
             }
-            catch (Exception ex) when (ex is IOException or FasterException or EndOfStreamException or ArgumentException)
+            catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                // torn or unreadable: FASTER's recovery skips it as well
+                // torn or unreadable, whatever the reader threw: FASTER's recovery skips it as well (and catches all)
             }
         }
 
@@ -312,7 +318,7 @@ internal sealed partial class FasterEventLog : IEventLog
     private static (FasterLog Log, DurableCommitManager Manager, IDevice Device) OpenFaster(string directory, StorageOptions options, LogDurability durability)
     {
         var device = new SegmentFileDevice(SegmentBasePath(directory), writeThrough: durability == LogDurability.EveryWrite);
-        var manager = new DurableCommitManager(NewMetadataFiles(directory), device, FastCommitThrottle);
+        var manager = new DurableCommitManager(NewMetadataFiles(directory), device.FlushToDisk, FastCommitThrottle);
         try
         {
             var log = new FasterLog(new FasterLogSettings
