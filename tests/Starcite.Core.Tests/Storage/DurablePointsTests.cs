@@ -89,18 +89,48 @@ public sealed class DurablePointsTests
         }
 
         DirectoryCopy.Copy(dir.Path, asSingleNode.Path);
-        long singleNodeTail;
+        List<byte[]> singleNodeRecords;
         await using (var log = Open(asSingleNode.Path, LogDurability.EveryWrite))
         {
-            singleNodeTail = log.TailAddress;
+            singleNodeRecords = [.. log.ReadCommitted(log.BeginAddress, log.TailAddress).Select(record => record.Bytes)];
         }
 
         await using (var log = Open(dir.Path, LogDurability.DurablePoints))
         {
-            Assert.Equal(singleNodeTail, log.TailAddress);
             var records = log.ReadCommitted(log.BeginAddress, log.TailAddress).Select(record => record.Bytes).ToList();
             Assert.InRange(records.Count, 1, 69);
             Assert.Equal(Enumerable.Range(0, records.Count).Select(Record), records);
+            Assert.Equal(singleNodeRecords, records);
+        }
+    }
+
+    [Fact]
+    public async Task Open_WithoutMetadata_MakesWhatItFoundTheFirstDurablePoint()
+    {
+        using var dir = new TempDirectory();
+        using var crashed = new TempDirectory();
+        var ct = TestContext.Current.CancellationToken;
+        await using (var log = Open(dir.Path, LogDurability.DurablePoints))
+        {
+            Assert.NotEmpty(Directory.EnumerateFiles(Path.Combine(dir.Path, "commits"), "*", SearchOption.AllDirectories)); // a new log
+            await AppendAsync(log, 0, 40, ct);
+        }
+
+        Directory.Delete(Path.Combine(dir.Path, "commits"), recursive: true); // as damage repair does
+        long found;
+        await using (var log = Open(dir.Path, LogDurability.DurablePoints))
+        {
+            found = log.TailAddress;
+            Assert.Equal(40, log.ReadCommitted(log.BeginAddress, log.TailAddress).Count()); // scanned forward
+            await AppendAsync(log, 40, 30, ct);
+            DirectoryCopy.Copy(dir.Path, crashed.Path);
+        }
+
+        // The crash image rolls back to what that open found, not to whatever a forward scan would accept.
+        await using (var log = Open(crashed.Path, LogDurability.DurablePoints))
+        {
+            Assert.InRange(log.TailAddress, found, found + 512);
+            Assert.Equal(Enumerable.Range(0, 40).Select(Record), log.ReadCommitted(log.BeginAddress, log.TailAddress).Select(record => record.Bytes));
         }
     }
 

@@ -81,7 +81,40 @@ internal sealed partial class FasterEventLog : IEventLog
             (log, manager, device) = OpenFaster(directory, options, durability);
         }
 
+        if (durability == LogDurability.DurablePoints && !manager.ListCommits().Any())
+        {
+            try
+            {
+                MarkFirstDurablePoint(log, manager);
+            }
+            catch
+            {
+                log.Dispose();
+                manager.Dispose();
+                device.Dispose();
+                throw;
+            }
+        }
+
         return new FasterEventLog(log, manager, device, durability, options, time, logger);
+    }
+
+    /// <summary>
+    /// Makes what the open found (nothing, for a new log; a scanned and fsynced prefix after damage repair removed the
+    /// metadata) the log's first durable point, so no later reopen has to trust a forward scan over bytes written
+    /// without O_SYNC. A commit with a cookie writes metadata even when there is nothing new to commit.
+    /// </summary>
+    private static void MarkFirstDurablePoint(FasterLog log, DurableCommitManager manager)
+    {
+        log.CommitStrongly(out _, out _, spinWait: true, cookie: [1]);
+        try
+        {
+            manager.MakeDurableAsync(log.TailAddress).WaitAsync(TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        }
+        catch (TimeoutException ex)
+        {
+            throw new StorageFailedException("The log's first durable point was not written within 30 s.", ex);
+        }
     }
 
     /// <summary>
