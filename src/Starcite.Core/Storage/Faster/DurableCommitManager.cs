@@ -23,18 +23,28 @@ internal sealed class DurableCommitManager(DeviceLogCommitCheckpointManager file
     private readonly List<(long Address, TaskCompletionSource Done)> _waiting = [];
     private long _commits;
     private ReportedCommit? _latest; // the newest commit FASTER reported, written or not
-    private long _durableUntil; // the committed tail of the newest metadata written
+    private long _durableUntil; // the committed tail of the newest metadata written, or what the open recovered
     private StorageFailedException? _failure;
 
+    /// <summary>Called on every commit, on the write path of a single node too: it allocates nothing.</summary>
     public void Commit(long beginAddress, long untilAddress, byte[] commitMetadata, long commitNum, bool forceWriteMetadata)
     {
         lock (_lock)
         {
             _latest = new ReportedCommit(beginAddress, untilAddress, commitMetadata, commitNum);
-            if (forceWriteMetadata || _commits++ % throttle == 0 || _waiting.Exists(waiter => waiter.Address <= untilAddress))
+            if (forceWriteMetadata || _commits++ % throttle == 0 || IsAwaited(untilAddress))
             {
                 WriteLatest();
             }
+        }
+    }
+
+    /// <summary>Everything up to the tail an open recovered is on the disk already (the open cut what was not).</summary>
+    public void Opened(long recoveredTail)
+    {
+        lock (_lock)
+        {
+            _durableUntil = Math.Max(_durableUntil, recoveredTail);
         }
     }
 
@@ -45,24 +55,19 @@ internal sealed class DurableCommitManager(DeviceLogCommitCheckpointManager file
     {
         lock (_lock)
         {
+            if (address > _durableUntil && address <= _latest?.UntilAddress)
+            {
+                WriteLatest();
+            }
+
             if (address <= _durableUntil)
             {
                 return Task.CompletedTask;
-            }
-
-            if (address <= _latest?.UntilAddress)
-            {
-                WriteLatest();
             }
 
             if (_failure is not null)
             {
                 return Task.FromException(_failure);
-            }
-
-            if (address <= _durableUntil)
-            {
-                return Task.CompletedTask;
             }
 
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -110,7 +115,7 @@ internal sealed class DurableCommitManager(DeviceLogCommitCheckpointManager file
             return;
         }
 
-        var latest = _latest!;
+        var latest = _latest!.Value;
         try
         {
             flushToDisk(); // the data first: metadata must never name bytes that are not on the disk
@@ -132,6 +137,19 @@ internal sealed class DurableCommitManager(DeviceLogCommitCheckpointManager file
         _waiting.RemoveAll(waiter => waiter.Address <= _durableUntil);
     }
 
+    private bool IsAwaited(long untilAddress)
+    {
+        foreach (var (address, _) in _waiting)
+        {
+            if (address <= untilAddress)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private void Release(Exception failure)
     {
         foreach (var (_, done) in _waiting)
@@ -142,5 +160,5 @@ internal sealed class DurableCommitManager(DeviceLogCommitCheckpointManager file
         _waiting.Clear();
     }
 
-    private sealed record ReportedCommit(long BeginAddress, long UntilAddress, byte[] Metadata, long Number);
+    private readonly record struct ReportedCommit(long BeginAddress, long UntilAddress, byte[] Metadata, long Number);
 }

@@ -20,7 +20,6 @@ internal sealed partial class FasterEventLog : IEventLog
     private readonly DurableCommitManager _commitManager;
     private readonly IDevice _device;
     private readonly LogDurability _durability;
-    private readonly long _openedTail; // on disk at open: recovery found it there
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _safetyCommits;
     private readonly ILogger _logger;
@@ -31,7 +30,7 @@ internal sealed partial class FasterEventLog : IEventLog
         _commitManager = commitManager;
         _device = device;
         _durability = durability;
-        _openedTail = log.TailAddress;
+        commitManager.Opened(log.TailAddress);
         _logger = logger;
         _safetyCommits = RunSafetyCommitsAsync(options.SafetyCommitInterval, time, _stopping.Token);
     }
@@ -124,7 +123,7 @@ internal sealed partial class FasterEventLog : IEventLog
     /// </summary>
     public async ValueTask MakeDurableAsync(long address, CancellationToken cancellationToken)
     {
-        if (_durability == LogDurability.EveryWrite || address <= _openedTail)
+        if (_durability == LogDurability.EveryWrite)
         {
             return;
         }
@@ -295,7 +294,7 @@ internal sealed partial class FasterEventLog : IEventLog
         using var files = NewMetadataFiles(directory);
         if (NewestMetadata(files) is not { } durable)
         {
-            FlushSegments(directory); // what the scan finds may still be only in the page cache
+            SegmentFileDevice.FlushAllToDisk(SegmentBasePath(directory)); // what the scan finds may be only in the page cache
             return;
         }
 
@@ -332,15 +331,6 @@ internal sealed partial class FasterEventLog : IEventLog
         }
 
         return null;
-    }
-
-    private static void FlushSegments(string directory)
-    {
-        foreach (var segment in SegmentFileDevice.SegmentNumbers(SegmentBasePath(directory)))
-        {
-            using var handle = File.OpenHandle(SegmentPath(directory, segment), FileMode.Open, FileAccess.ReadWrite);
-            RandomAccess.FlushToDisk(handle);
-        }
     }
 
     private static DeviceLogCommitCheckpointManager NewMetadataFiles(string directory) => new(

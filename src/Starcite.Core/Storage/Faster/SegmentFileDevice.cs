@@ -76,6 +76,17 @@ internal sealed class SegmentFileDevice : StorageDeviceBase
         }
     }
 
+    /// <summary>Puts every segment file under <paramref name="basePath"/> on stable storage, open or not (before a log
+    /// opens: what a killed process left in the page cache).</summary>
+    public static void FlushAllToDisk(string basePath)
+    {
+        foreach (var segment in SegmentNumbers(basePath))
+        {
+            using var handle = File.OpenHandle($"{basePath}.{segment}", FileMode.Open, FileAccess.ReadWrite);
+            RandomAccess.FlushToDisk(handle);
+        }
+    }
+
     public override void WriteAsync(IntPtr sourceAddress, int segmentId, ulong destinationAddress, uint numBytesToWrite, DeviceIOCompletionCallback callback, object context) =>
         OnPool(() =>
         {
