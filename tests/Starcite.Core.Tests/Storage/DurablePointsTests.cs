@@ -30,7 +30,7 @@ public sealed class DurablePointsTests
             await log.MakeDurableAsync(log.TailAddress, ct); // the commit is reported already: written at once
             durable = log.TailAddress;
             await AppendAsync(log, 40, 30, ct); // committed and readable, not durable
-            Assert.Equal(70, log.ReadCommitted(log.BeginAddress, log.TailAddress).Count());
+            Assert.Equal(70, Records(log).Count);
             DirectoryCopy.Copy(dir.Path, crashed.Path);
             DirectoryCopy.Copy(dir.Path, asSingleNode.Path);
         }
@@ -38,13 +38,13 @@ public sealed class DurablePointsTests
         await using (var log = Open(crashed.Path, LogDurability.DurablePoints))
         {
             Assert.Equal(durable, log.TailAddress);
-            Assert.Equal(Enumerable.Range(0, 40).Select(Record), log.ReadCommitted(log.BeginAddress, log.TailAddress).Select(record => record.Bytes));
+            Assert.Equal(Enumerable.Range(0, 40).Select(Record), Records(log));
         }
 
         // The same files opened as a single node's log, whose every write was durable, keep all 70: the rollback cut them.
         await using (var log = Open(asSingleNode.Path, LogDurability.EveryWrite))
         {
-            Assert.Equal(70, log.ReadCommitted(log.BeginAddress, log.TailAddress).Count());
+            Assert.Equal(70, Records(log).Count);
         }
     }
 
@@ -64,7 +64,7 @@ public sealed class DurablePointsTests
 
         await using (var log = Open(crashed.Path, LogDurability.DurablePoints))
         {
-            Assert.Equal(41, log.ReadCommitted(log.BeginAddress, log.TailAddress).Count());
+            Assert.Equal(41, Records(log).Count);
         }
     }
 
@@ -92,12 +92,12 @@ public sealed class DurablePointsTests
         List<byte[]> singleNodeRecords;
         await using (var log = Open(asSingleNode.Path, LogDurability.EveryWrite))
         {
-            singleNodeRecords = [.. log.ReadCommitted(log.BeginAddress, log.TailAddress).Select(record => record.Bytes)];
+            singleNodeRecords = Records(log);
         }
 
         await using (var log = Open(dir.Path, LogDurability.DurablePoints))
         {
-            var records = log.ReadCommitted(log.BeginAddress, log.TailAddress).Select(record => record.Bytes).ToList();
+            var records = Records(log);
             Assert.InRange(records.Count, 1, 69);
             Assert.Equal(Enumerable.Range(0, records.Count).Select(Record), records);
             Assert.Equal(singleNodeRecords, records);
@@ -121,7 +121,7 @@ public sealed class DurablePointsTests
         await using (var log = Open(dir.Path, LogDurability.DurablePoints))
         {
             found = log.TailAddress;
-            Assert.Equal(40, log.ReadCommitted(log.BeginAddress, log.TailAddress).Count()); // scanned forward
+            Assert.Equal(40, Records(log).Count); // scanned forward
             await AppendAsync(log, 40, 30, ct);
             DirectoryCopy.Copy(dir.Path, crashed.Path);
         }
@@ -130,7 +130,7 @@ public sealed class DurablePointsTests
         await using (var log = Open(crashed.Path, LogDurability.DurablePoints))
         {
             Assert.InRange(log.TailAddress, found, found + 512);
-            Assert.Equal(Enumerable.Range(0, 40).Select(Record), log.ReadCommitted(log.BeginAddress, log.TailAddress).Select(record => record.Bytes));
+            Assert.Equal(Enumerable.Range(0, 40).Select(Record), Records(log));
         }
     }
 
@@ -146,7 +146,7 @@ public sealed class DurablePointsTests
 
         await using (var log = Open(dir.Path, LogDurability.DurablePoints))
         {
-            Assert.Equal(Enumerable.Range(0, 70).Select(Record), log.ReadCommitted(log.BeginAddress, log.TailAddress).Select(record => record.Bytes));
+            Assert.Equal(Enumerable.Range(0, 70).Select(Record), Records(log));
         }
     }
 
@@ -170,6 +170,8 @@ public sealed class DurablePointsTests
             await log.WaitForCommitAsync(address, ct);
         }
     }
+
+    private static List<byte[]> Records(FasterEventLog log) => [.. log.ReadCommitted(log.BeginAddress, log.TailAddress).Select(record => record.Bytes)];
 
     /// <summary>The open flags of this process's descriptor for <paramref name="path"/>, from /proc/self/fdinfo.</summary>
     private static int OpenFlags(string path)
