@@ -57,9 +57,7 @@ internal sealed partial class FasterEventLog : IEventLog
             // FASTER's commit metadata claims more than the files hold (the log lost its end after that metadata was
             // written). Without the metadata, recovery scans forward and stops where the data really ends.
             var claimed = log.TailAddress;
-            log.Dispose();
-            manager.Dispose();
-            device.Dispose();
+            Close(log, manager, device);
             RemoveDamage(directory, options, badRecordAddress: null);
             (log, manager, device) = OpenFaster(directory, options, durability);
             LogMetadataDropped(logger, claimed, log.TailAddress);
@@ -72,9 +70,7 @@ internal sealed partial class FasterEventLog : IEventLog
             // the file, and FASTER would find them again (and move the tail back) at a later open once new records
             // were appended in front of them. Cut them before anything is appended.
             var tail = log.TailAddress;
-            log.Dispose();
-            manager.Dispose();
-            device.Dispose();
+            Close(log, manager, device);
             CutAfterTail(directory, tail, options.SegmentSize);
             LogTailCut(logger, tail, cut);
             (log, manager, device) = OpenFaster(directory, options, durability);
@@ -88,9 +84,7 @@ internal sealed partial class FasterEventLog : IEventLog
             }
             catch
             {
-                log.Dispose();
-                manager.Dispose();
-                device.Dispose();
+                Close(log, manager, device);
                 throw;
             }
         }
@@ -366,6 +360,14 @@ internal sealed partial class FasterEventLog : IEventLog
             device.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Closes what <see cref="OpenFaster"/> opened; FasterLog does not dispose a manager or device it was given.</summary>
+    private static void Close(FasterLog log, DurableCommitManager manager, IDevice device)
+    {
+        log.Dispose();
+        manager.Dispose();
+        device.Dispose();
     }
 
     private static string SegmentBasePath(string directory) => Path.Combine(directory, "events.log");
